@@ -1,0 +1,8 @@
+"""The LSTM & GRU homework kit: hidden-test checks, data and the grading pipeline.
+
+Hidden test cells in the assignment call the checks in :mod:`autograder.checks`; the rest
+of the package drives nbgrader over a course directory (see :mod:`autograder.cli`).
+"""
+
+ASSIGNMENT = "lstm_gru"
+NOTEBOOK = "lstm_gru"

@@ -1,0 +1,118 @@
+"""How a failed check speaks to a student.
+
+A check raises :class:`CheckFailed`, an ``AssertionError`` whose message is written for the
+student. In a notebook, IPython shows only that message instead of a traceback through
+the kit's internals (``_render_traceback_``), so nbgrader's feedback reads as a sentence.
+
+Tensor comparisons follow ``torch.testing``'s anatomy: what was compared, shape and dtype
+first, then how many elements differ and the worst difference with its index and the
+tolerance, then the likely cause in plain words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from typing import Any, Callable
+
+import torch
+
+
+class CheckFailed(AssertionError):
+    """A failed check; ``str(error)`` is the whole message the student sees."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"CheckFailed: {self}"]
+
+
+def fail(message: str, hint: str = "") -> None:
+    raise CheckFailed(f"{message}\nHint: {hint}" if hint else message)
+
+
+def need(ns: dict[str, Any], name: str, where: str) -> Any:
+    """The student's ``name`` from the notebook namespace, or a failure saying where to define it."""
+    if name not in ns:
+        fail(
+            f"`{name}` is not defined.",
+            f"Run the cell of {where} that defines `{name}`, with your code in place of "
+            "`raise NotImplementedError()`, before this test.",
+        )
+    return ns[name]
+
+
+@contextlib.contextmanager
+def quiet():
+    """Run student code without letting it write to stderr or change global RNG state.
+
+    Any stderr output zeroes an nbgrader test cell, and prints inside a student's
+    ``forward`` would flood the notebook when a check trains the model, so both streams
+    go to a buffer. One thread and forked RNG state keep results identical run to run.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.random.fork_rng(devices=[]), warnings.catch_warnings(), \
+                contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def call_student(fn: Callable, *args, what: str, hint: str = "") -> Any:
+    """Call student code; an exception becomes a failure naming the call that raised it."""
+    try:
+        return fn(*args)
+    except CheckFailed:
+        raise
+    except NotImplementedError:
+        fail(f"{what} is not implemented yet: it raised NotImplementedError.",
+             "Replace `raise NotImplementedError()` with your code.")
+    except Exception as error:  # noqa: BLE001 - any crash in student code is that test's zero
+        fail(f"{what} raised {type(error).__name__}: {error}", hint)
+
+
+def _shape(t: torch.Tensor) -> tuple[int, ...]:
+    return tuple(t.shape)
+
+
+def assert_tensor(actual: Any, what: str, *, shape: tuple[int, ...] | None = None,
+                  dtype: torch.dtype | None = None, hint: str = "") -> torch.Tensor:
+    """``actual`` is a tensor, of ``shape`` and ``dtype`` where given."""
+    if not isinstance(actual, torch.Tensor):
+        fail(f"{what} should be a torch.Tensor, but it is a {type(actual).__name__}.", hint)
+    if shape is not None and _shape(actual) != tuple(shape):
+        fail(f"{what} has shape {_shape(actual)}, expected {tuple(shape)}.", hint)
+    if dtype is not None and actual.dtype != dtype:
+        fail(f"{what} has dtype {actual.dtype}, expected {dtype}.", hint)
+    return actual
+
+
+def close_report(actual: torch.Tensor, expected: torch.Tensor, *, atol: float = 1e-5,
+                 rtol: float = 1.3e-6) -> str | None:
+    """``None`` when close; otherwise torch.testing's mismatch lines for two same-shaped tensors."""
+    actual = actual.detach().double()
+    expected = expected.detach().double()
+    diff = (actual - expected).abs()
+    bad = ~(diff <= atol + rtol * expected.abs())  # also catches NaN
+    if not bad.any():
+        return None
+    count, total = int(bad.sum()), bad.numel()
+    worst = torch.where(torch.isnan(diff), torch.full_like(diff, float("inf")), diff)
+    flat = int(worst.argmax())
+    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape))
+    return (
+        f"Mismatched elements: {count} / {total} ({100.0 * count / total:.1f}%)\n"
+        f"Greatest absolute difference: {worst.flatten()[flat]:.4g} at index {index} "
+        f"(up to {atol:g} allowed)"
+    )
+
+
+def assert_close(actual: Any, expected: torch.Tensor, what: str, *, hint: str = "",
+                 atol: float = 1e-5, rtol: float = 1.3e-6) -> None:
+    """Shape first, then values, at float32 tolerance by default."""
+    assert_tensor(actual, what, shape=_shape(expected), hint=hint)
+    report = close_report(actual, expected, atol=atol, rtol=rtol)
+    if report:
+        fail(f"{what} are not close to the expected values!\n{report}", hint)
