@@ -1,0 +1,64 @@
+"""``python -m autograder``: a thin command line over :mod:`autograder.grading`.
+
+    release             regenerate assignments/ from solutions/ with nbgrader
+    grade [DIR]         grade a folder of notebooks (default: the bundled examples)
+    validate NOTEBOOK   run one notebook against every test, hidden ones included
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder import grading, reports
+from autograder.course import Course, NbgraderFailed
+from autograder.notebooks import repo_root
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    release = sub.add_parser("release", help="regenerate assignments/ from solutions/")
+    release.add_argument("--course-dir", type=Path, default=repo_root())
+    grade = sub.add_parser("grade", help="grade a folder of submitted notebooks")
+    grade.add_argument("folder", nargs="?", type=Path, default=grading.EXAMPLES,
+                       help="one .ipynb per student, or one folder per student (default: the bundled examples)")
+    grade.add_argument("--course-dir", type=Path, default=repo_root(), help="nbgrader course directory")
+    grade.add_argument("--out", type=Path, default=None, help="report folder (default: COURSE_DIR/grading)")
+    validate = sub.add_parser("validate", help="which tests a notebook passes, hidden tests included")
+    validate.add_argument("notebook", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "release":
+            Course(args.course_dir.resolve()).generate_assignment()
+            print(f"Regenerated {args.course_dir / 'assignments'} from solutions/.")
+            return 0
+        if args.command == "grade":
+            if not args.folder.is_dir():
+                print(f"error: {args.folder} is not a folder. Give the folder that holds the submitted "
+                      "notebooks (one .ipynb or one folder per student).", file=sys.stderr)
+                return 2
+            results = grading.grade_folder(args.folder, args.course_dir, args.out)
+            out = (args.out or args.course_dir / "grading")
+            print()
+            print(reports.score_table(results))
+            print(f"\nWrote {out / 'grades.csv'}, feedback in {out / 'feedback'}, nbgrader's export in "
+                  f"{out / 'nbgrader_export.csv'}.")
+            return 0
+        if args.command == "validate":
+            if not args.notebook.is_file():
+                print(f"error: {args.notebook} does not exist.", file=sys.stderr)
+                return 2
+            result = grading.validate_notebook(args.notebook)
+            print(reports.validation_report(result))
+            return 0 if result.status == "graded" and not result.failed_tests else 1
+    except NbgraderFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 2

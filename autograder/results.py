@@ -1,0 +1,117 @@
+"""Grading results as values: what each test scored and what its message said.
+
+Scores come from nbgrader's gradebook (the numbers formgrader and ``nbgrader export``
+use); messages come from the outputs of the test cells in the autograded notebook.
+Writers in :mod:`autograder.reports` render these values; nothing here formats output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder import ASSIGNMENT, NOTEBOOK
+from autograder.course import Course
+from autograder.notebooks import grade_id, is_autograded_test, read
+from autograder.submissions import Submission
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+GRADED, REJECTED, FAILED = "graded", "rejected", "failed"
+NOT_GRADED = ("nbgrader could not grade this notebook{detail}. It is kept in submitted/; "
+              "see nbgrader.log in the output folder.")
+STDERR_MESSAGE = "The cell wrote to stderr, which scores 0 in nbgrader: {text}"
+BARE_ASSERT = "A public assert failed (AssertionError with no message)."
+
+
+@dataclass(frozen=True)
+class TestResult:
+    grade_id: str
+    points: float
+    score: float
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.points
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    student_id: str
+    file: str
+    status: str
+    score: float = 0.0
+    max_score: float = 0.0
+    manual_max: float = 0.0
+    tests: tuple[TestResult, ...] = field(default_factory=tuple)
+    reason: str = ""
+
+    def test(self, gid: str) -> TestResult:
+        return next(t for t in self.tests if t.grade_id == gid)
+
+    @property
+    def failed_tests(self) -> list[TestResult]:
+        return [t for t in self.tests if not t.passed]
+
+
+def cell_message(cell) -> str:
+    """What a test cell told the student: its error, or its stderr output."""
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            if output.ename == "CheckFailed":
+                return output.evalue
+            if output.ename == "AssertionError" and not output.evalue:
+                return BARE_ASSERT
+            return _ANSI.sub("", f"{output.ename}: {output.evalue}")
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream" and output.name == "stderr":
+            return STDERR_MESSAGE.format(text=output.text.strip()[:300])
+    return ""
+
+
+def _messages(course: Course, student: str) -> dict[str, str]:
+    path = course.autograded_notebook(student)
+    if not path.exists():
+        return {}
+    return {grade_id(c): cell_message(c) for c in read(path).cells if is_autograded_test(c)}
+
+
+def _log_error_for(log: str, student: str) -> str:
+    lines = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln]
+    mine = [ln for ln in lines if f"/{student}/" in ln] or lines
+    return f" ({_ANSI.sub('', mine[-1]).strip()[:200]})" if mine else ""
+
+
+def rejected(submission: Submission) -> SubmissionResult:
+    return SubmissionResult(submission.student_id, submission.path.name, REJECTED, reason=submission.problem or "")
+
+
+def read_result(course: Course, submission: Submission, autograde_log: str = "") -> SubmissionResult:
+    """The result of one submission that went through ``nbgrader autograde``."""
+    student = submission.student_id
+    with Gradebook(course.db_url) as gb:
+        notebook = gb.find_notebook(NOTEBOOK, ASSIGNMENT)
+        manual_max = sum(c.max_score for c in notebook.grade_cells if c.cell_type == "markdown")
+        try:
+            graded = gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student)
+        except MissingEntry:
+            graded = None
+        if graded is None or not course.autograded_notebook(student).exists():
+            return SubmissionResult(student, submission.path.name, FAILED, manual_max=manual_max,
+                                    reason=NOT_GRADED.format(detail=_log_error_for(autograde_log, student)))
+        messages = _messages(course, student)
+        tests = []
+        for cell in notebook.grade_cells:
+            if cell.cell_type != "code":
+                continue
+            grade = gb.find_grade(cell.name, NOTEBOOK, ASSIGNMENT, student)
+            tests.append(TestResult(cell.name, float(cell.max_score), float(grade.score),
+                                    messages.get(cell.name, "")))
+        order = {gid: i for i, gid in enumerate(messages)}
+        tests.sort(key=lambda t: order.get(t.grade_id, len(order)))
+        return SubmissionResult(student, submission.path.name, GRADED, float(graded.code_score),
+                                float(graded.max_code_score), float(manual_max), tuple(tests),
+                                reason=submission.note or "")

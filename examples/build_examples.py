@@ -1,0 +1,75 @@
+"""Writes the bundled example submissions in examples/submissions/.
+
+Each example is the released notebook as a student would hand it in, made from the
+solution (see ``autograder.notebooks.submission``), with realistic mistakes written in.
+``tests/test_examples.py`` checks the committed files are what this script writes, and
+the README's table of expected scores is checked against real grading.
+
+    .venv/bin/python examples/build_examples.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from autograder.notebooks import solution_sources, submission
+
+OUT = Path(__file__).resolve().parent / "submissions"
+
+
+def mistake(gid: str, old: str, new: str) -> dict[str, str]:
+    """The solution of cell ``gid`` with ``old`` replaced by ``new`` (which must occur)."""
+    source = solution_sources()[gid]
+    if old not in source:
+        raise ValueError(f"{old!r} is not in the solution of {gid}")
+    return {gid: source.replace(old, new)}
+
+
+def notebooks() -> dict[str, object]:
+    return {
+        # Everything right.
+        "ada": submission(),
+        # The release handed in untouched.
+        "ben": submission(solved=False),
+        # log_softmax over the words instead of the tags; stopped before 2.4.
+        "cleo": submission(
+            mistake("p2_lstm_tagger", "F.log_softmax(tag_space, dim=1)", "F.log_softmax(tag_space, dim=0)"),
+            unsolved=("p2_evaluate_train", "p2_corpus_training", "p3_gru_tagger", "p3_gru_training"),
+        ),
+        # The GRU swap kept the LSTM's `(h, c)` unpacking.
+        "dev": submission(mistake("p3_gru_tagger", "gru_out, _ = self.gru(", "gru_out, (h, c) = self.gru(")),
+        # The tutorial's re-drawn `hidden` before Method 2; Part 3 not started.
+        "eve": submission(
+            mistake("p1_method2", "out, (h_n, c_n) = lstm(inputs_seq, (h0, c0))",
+                    "hidden = (torch.randn(1, 1, 3), torch.randn(1, 1, 3))  # clean out hidden state\n"
+                    "out, (h_n, c_n) = lstm(inputs_seq, hidden)"),
+            unsolved=("p3_gru_tagger", "p3_gru_training"),
+        ),
+    }
+
+
+def other_course_notebook():
+    return new_notebook(cells=[new_markdown_cell("# Homework 3: linear regression"),
+                               new_code_cell("import numpy as np\nX = np.random.randn(10, 2)")])
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, nb in notebooks().items():
+        nbformat.write(nb, str(OUT / f"{name}.ipynb"))
+    # A download cut short: the first half of a valid notebook.
+    text = json.dumps(nbformat.v4.writes(notebooks()["ada"]))
+    (OUT / "fay.ipynb").write_text(json.loads(text)[: 4000])
+    # Another course's notebook, submitted by mistake.
+    nbformat.write(other_course_notebook(), str(OUT / "gus.ipynb"))
+    # Not a notebook at all.
+    (OUT / "ivy.txt").write_text("I could not upload my notebook, so here is my code:\n\nlstm = nn.LSTM(3, 3)\n")
+    print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
