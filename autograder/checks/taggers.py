@@ -27,7 +27,8 @@ def build(cls, sizes, name: str) -> nn.Module:
 
 def run(model: nn.Module, sentence: torch.Tensor, name: str) -> torch.Tensor:
     with quiet():
-        return call_student(model, sentence, what=f"Calling a `{name}` on a sentence of {len(sentence)} words",
+        words = f"{len(sentence)} word" + ("" if len(sentence) == 1 else "s")
+        return call_student(model, sentence, what=f"Calling a `{name}` on a sentence of {words}",
                             hint=FORWARD_HINTS.get(name, ""))
 
 
@@ -48,7 +49,7 @@ def check_shapes(cls, name: str) -> None:
         for length in lengths:
             scores = run(model, sentence_of(length, sizes[2], length), name)
             assert_tensor(
-                scores, f"The tag scores of `{name}{sizes}` for a sentence of {length} words",
+                scores, f"The tag scores of `{name}{sizes}` for a sentence of {length} word(s)",
                 shape=(length, sizes[3]),
                 hint="Return one row per word and one column per tag: (len(sentence), tagset_size). "
                      "Use `len(sentence)`, never a fixed number, and check `view`/`batch_first` agree.",
