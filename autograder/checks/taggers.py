@@ -118,7 +118,8 @@ def heldout_accuracy(cls, name: str) -> float:
         torch.manual_seed(T.GRADING_SEED)
         model = call_student(cls, *sizes, what=f"`{name}{sizes}`")
         call_student(reference.train_tagger, model, data.TRAIN, word_to_ix, data.TAG_TO_IX,
-                     T.CORPUS_EPOCHS, T.CORPUS_LR, what=f"Training a `{name}` on the corpus")
+                     T.CORPUS_EPOCHS, T.CORPUS_LR, what=f"Training a `{name}` on the corpus",
+                     hint=FORWARD_HINTS.get(name, ""))
         return reference.evaluate(model, data.TEST, word_to_ix, data.TAG_TO_IX)
 
 

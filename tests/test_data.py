@@ -1,0 +1,50 @@
+"""The corpus: the notebook's copy agrees with the grader's, and the held-out bounds hold."""
+
+from __future__ import annotations
+
+from autograder import data
+from autograder.checks import thresholds
+from autograder.notebooks import read, source_path
+
+
+def _source_cell(gid):
+    return next(c for c in read(source_path()).cells if c.get("id") == gid)
+
+
+def test_splits_share_no_sentence_and_dev_test_words_occur_in_train():
+    train, dev, test = ({tuple(w) for w, _ in split} for split in (data.TRAIN, data.DEV, data.TEST))
+    assert not train & dev and not train & test and not dev & test
+    vocab = set(data.build_word_to_ix(data.TRAIN))
+    assert all(set(words) <= vocab for words, _ in data.DEV + data.TEST)
+
+
+def test_every_ambiguous_word_is_both_noun_and_verb_in_train():
+    roles = {}
+    for words, tags in data.TRAIN:
+        for word, tag in zip(words, tags):
+            roles.setdefault(word, set()).add(tag)
+    assert all(roles[w] == {"NN", "V"} for w in data.AMBIGUOUS)
+
+
+def test_context_free_baseline_falls_below_both_thresholds():
+    baseline = data.baseline_accuracy(data.TRAIN, data.TEST)
+    assert baseline < thresholds.LSTM_HELDOUT_THRESHOLD - 0.03
+    assert baseline < thresholds.GRU_HELDOUT_THRESHOLD - 0.03
+
+
+def test_tagged_text_round_trips():
+    assert data.parse_tagged(data.format_tagged(data.TRAIN)) == data.TRAIN
+
+
+def test_notebook_carries_train_and_dev_but_not_test():
+    source = _source_cell("p2_corpus").source
+    assert data.format_tagged(data.TRAIN) in source
+    assert data.format_tagged(data.DEV) in source
+    assert not any(data.format_tagged([s]) in source for s in data.TEST)
+
+
+def test_notebook_training_settings_are_the_graders():
+    source = _source_cell("p2_corpus_settings").source
+    assert f"CORPUS_EMBEDDING_DIM = {thresholds.CORPUS_EMBEDDING_DIM}" in source
+    assert f"CORPUS_HIDDEN_DIM = {thresholds.CORPUS_HIDDEN_DIM}" in source
+    assert f"CORPUS_EPOCHS = {thresholds.CORPUS_EPOCHS}" in source
