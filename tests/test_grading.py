@@ -1,0 +1,160 @@
+"""End to end through real nbgrader: `python -m autograder grade` on the bundled examples.
+
+The batch is graded once per session (see conftest.py); scores and lost tests are checked
+against the README's table, and every lost test's message must name the mistake.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+
+import pytest
+
+from autograder.notebooks import autograded_tests, read, repo_root, source_path
+
+ALL_TESTS = list(autograded_tests(read(source_path())))
+MAX = sum(autograded_tests(read(source_path())).values())
+NOT_IMPLEMENTED = "is not implemented yet"
+
+# For each example: lost test -> words its message must contain.
+EXPECTED_MESSAGES = {
+    "cleo": {
+        "test_p2_log_probabilities": "log_softmax ran over dim=0",
+        "test_p2_evaluate": NOT_IMPLEMENTED,
+        "test_p2_train_tagger": NOT_IMPLEMENTED,
+        "test_p2_corpus_model": "`corpus_model` is not defined",
+        "test_p3_shapes": NOT_IMPLEMENTED,
+        "test_p3_recurrent_layer": NOT_IMPLEMENTED,
+        "test_p3_hidden_state": NOT_IMPLEMENTED,
+        "test_p3_parameter_count": NOT_IMPLEMENTED,
+        "test_p3_heldout_accuracy": NOT_IMPLEMENTED,
+    },
+    "dev": {
+        "test_p3_shapes": "not an `(h, c)` tuple",
+        "test_p3_hidden_state": "not an `(h, c)` tuple",
+        "test_p3_heldout_accuracy": "not an `(h, c)` tuple",
+    },
+    "eve": {
+        "test_p1_methods_agree": "draws a new random `hidden` before Method 2",
+        "test_p1_equations": "draws a new random `hidden` before Method 2",
+        "test_p3_shapes": NOT_IMPLEMENTED,
+        "test_p3_recurrent_layer": NOT_IMPLEMENTED,
+        "test_p3_hidden_state": NOT_IMPLEMENTED,
+        "test_p3_parameter_count": NOT_IMPLEMENTED,
+        "test_p3_heldout_accuracy": NOT_IMPLEMENTED,
+    },
+}
+
+
+def readme_table() -> dict[str, tuple[str, str]]:
+    """``student -> (score cell, tests-lost cell)`` from the README's examples table."""
+    rows = {}
+    for line in (repo_root() / "README.md").read_text().splitlines():
+        match = re.match(r"\| `(\w+)\.(?:ipynb|txt)` \| [^|]+ \| ([^|]+) \| ([^|]*) \|$", line)
+        if match:
+            rows[match.group(1)] = (match.group(2).strip(), match.group(3).strip())
+    return rows
+
+
+def test_readme_lists_every_example(graded_examples):
+    assert set(readme_table()) == set(graded_examples.results)
+
+
+def test_the_solution_earns_every_autograded_point(graded_examples):
+    ada = graded_examples.results["ada"]
+    assert ada.status == "graded"
+    assert (ada.score, ada.max_score) == (MAX, MAX)
+    assert ada.failed_tests == []
+    assert [t.grade_id for t in ada.tests] == ALL_TESTS
+
+
+def test_the_untouched_release_earns_zero_and_is_graded_without_error(graded_examples):
+    ben = graded_examples.results["ben"]
+    assert ben.status == "graded" and ben.score == 0 and ben.max_score == MAX
+    assert len(ben.failed_tests) == len(ALL_TESTS)
+    assert "nbgrader could not grade" not in ben.reason
+
+
+@pytest.mark.parametrize("student", ["ada", "ben", "cleo", "dev", "eve"])
+def test_each_example_earns_the_score_the_readme_states(graded_examples, student):
+    result = graded_examples.results[student]
+    score_cell, lost_cell = readme_table()[student]
+    assert score_cell == f"{result.score:g} / {result.max_score:g}"
+    lost = [t.grade_id for t in result.failed_tests]
+    expected_lost = {"none": [], "all": ALL_TESTS}.get(lost_cell, [t.strip() for t in lost_cell.split(",")])
+    assert lost == expected_lost
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED_MESSAGES))
+def test_each_lost_test_message_names_the_mistake(graded_examples, student):
+    result = graded_examples.results[student]
+    assert {t.grade_id for t in result.failed_tests} == set(EXPECTED_MESSAGES[student])
+    for gid, words in EXPECTED_MESSAGES[student].items():
+        assert words in result.test(gid).message, (gid, result.test(gid).message)
+
+
+@pytest.mark.parametrize("student, reason", [
+    ("fay", "not a readable notebook (it is not valid JSON: cut short, or not saved as .ipynb). "
+            "Download it again from Jupyter or Colab with File > Download > .ipynb, and submit that file."),
+    ("gus", "holds none of the assignment's graded cells: it is not the lstm_gru notebook. "
+            "Submit the notebook that was released, with your answers in it."),
+    ("ivy", "not a notebook: the file must be the assignment's .ipynb (got '.txt')."),
+])
+def test_unreadable_files_get_a_row_with_the_reason(graded_examples, student, reason):
+    result = graded_examples.results[student]
+    assert result.status == "rejected" and result.reason == reason
+    assert f"{student}  " in graded_examples.stdout and reason[:40] in graded_examples.stdout
+
+
+def test_grades_csv_has_one_row_per_input_file(graded_examples):
+    with open(graded_examples.out / "grades.csv") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert set(rows) == {"ada", "ben", "cleo", "dev", "eve", "fay", "gus", "ivy"}
+    assert rows["ada"]["autograded_score"] == f"{MAX:g}" and rows["ada"]["status"] == "graded"
+    assert rows["ivy"]["status"] == "rejected" and rows["ivy"]["autograded_score"] == ""
+    assert rows["dev"]["failed_tests"].split() == ["test_p3_shapes", "test_p3_hidden_state", "test_p3_heldout_accuracy"]
+
+
+def test_cli_prints_the_score_table(graded_examples):
+    assert graded_examples.exit_code == 0
+    lines = graded_examples.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("student"))
+    assert re.match(r"ada\s+ada\.ipynb\s+graded\s+33 / 33$", lines[header + 2])
+    assert "8 submission(s): 5 graded, 3 not graded." in graded_examples.stdout
+
+
+def test_feedback_and_nbgrader_export_are_written(graded_examples):
+    for student in ("ada", "ben", "cleo", "dev", "eve"):
+        html = (graded_examples.out / "feedback" / f"{student}.html").read_text()
+        assert "lstm_gru" in html
+    assert "not an `(h, c)` tuple" in (graded_examples.out / "feedback" / "dev.html").read_text().replace("&#96;", "`")
+    with open(graded_examples.out / "nbgrader_export.csv") as f:
+        exported = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert set(exported) == {"ada", "ben", "cleo", "dev", "eve"}
+    assert float(exported["ada"]["raw_score"]) == MAX
+
+
+def test_grading_the_solution_twice_gives_identical_scores(graded_examples):
+    from autograder.results import read_result
+    from autograder.submissions import Submission
+
+    course = graded_examples.course
+    first = graded_examples.results["ada"]
+    step = course.nbgrader("autograde", "lstm_gru", "--force", "--student", "ada")
+    assert step.ok, step.log[-2000:]
+    again = read_result(course, Submission("ada", first.file and course.submitted_notebook("ada")))
+    assert [(t.grade_id, t.score) for t in again.tests] == [(t.grade_id, t.score) for t in first.tests]
+
+
+def test_validate_lists_each_test_with_its_message():
+    notebook = repo_root() / "examples" / "submissions" / "dev.ipynb"
+    done = subprocess.run([sys.executable, "-m", "autograder", "validate", str(notebook)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "dev.ipynb: 28 / 33 autograded points" in done.stdout
+    assert re.search(r"PASS  test_p1_setup\s+1/1", done.stdout)
+    assert re.search(r"FAIL  test_p3_hidden_state\s+0/1", done.stdout)
+    assert "not an `(h, c)` tuple" in done.stdout
