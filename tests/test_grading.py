@@ -53,7 +53,7 @@ def readme_table() -> dict[str, tuple[str, str]]:
     """``student -> (score cell, tests-lost cell)`` from the README's examples table."""
     rows = {}
     for line in (repo_root() / "README.md").read_text().splitlines():
-        match = re.match(r"\| `(\w+)\.(?:ipynb|txt)` \| [^|]+ \| ([^|]+) \| ([^|]*) \|$", line)
+        match = re.match(r"\| `(\w+)\.(?:ipynb|txt)` \|[^|]+\|([^|]+)\|([^|]*)\|$", line)
         if match:
             rows[match.group(1)] = (match.group(2).strip(), match.group(3).strip())
     return rows
@@ -106,6 +106,7 @@ def test_each_lost_test_message_names_the_mistake(graded_examples, student):
 def test_unreadable_files_get_a_row_with_the_reason(graded_examples, student, reason):
     result = graded_examples.results[student]
     assert result.status == "rejected" and result.reason == reason
+    assert readme_table()[student][0] == "not graded"
     assert f"{student}  " in graded_examples.stdout and reason[:40] in graded_examples.stdout
 
 
