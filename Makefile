@@ -9,12 +9,13 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
+# Besides the pinned packages: the kit itself, so that hidden tests can `import autograder`
+# in any grading kernel, and a "python3" kernel spec inside the environment, which
+# nbgrader_config.py puts first.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	# The kit itself, so that hidden tests can `import autograder` in any grading kernel.
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	# A "python3" kernel spec inside the environment; nbgrader_config.py puts it first.
 	$(PY) -m ipykernel install --sys-prefix --name python3 > /dev/null
 	touch $(STAMP)
 
