@@ -15,8 +15,9 @@ import pytest
 
 from autograder.notebooks import autograded_tests, read, repo_root, source_path
 
-ALL_TESTS = list(autograded_tests(read(source_path())))
-MAX = sum(autograded_tests(read(source_path())).values())
+POINTS = autograded_tests(read(source_path()))
+ALL_TESTS = list(POINTS)
+MAX = sum(POINTS.values())
 NOT_IMPLEMENTED = "is not implemented yet"
 
 # For each example: lost test -> words its message must contain.
