@@ -19,6 +19,10 @@ from typing import Any, Callable
 import torch
 
 
+NOT_IMPLEMENTED = "not implemented yet"
+NOT_DEFINED = "is not defined"
+
+
 class CheckFailed(AssertionError):
     """A failed check; ``str(error)`` is the whole message the student sees."""
 
@@ -30,11 +34,24 @@ def fail(message: str, hint: str = "") -> None:
     raise CheckFailed(f"{message}\nHint: {hint}" if hint else message)
 
 
+def problem_of(check: Callable, *args) -> str | None:
+    """The message ``check(*args)`` fails with, or ``None`` when it passes.
+
+    Diagnosis reuses the checks: when a model falls short, the first check it fails names
+    the likely cause far better than an accuracy figure can.
+    """
+    try:
+        check(*args)
+    except CheckFailed as failure:
+        return str(failure)
+    return None
+
+
 def need(ns: dict[str, Any], name: str, where: str) -> Any:
     """The student's ``name`` from the notebook namespace, or a failure saying where to define it."""
     if name not in ns:
         fail(
-            f"`{name}` is not defined.",
+            f"`{name}` {NOT_DEFINED}.",
             f"Run the cell of {where} that defines `{name}`, with your code in place of "
             "`raise NotImplementedError()`, before this test.",
         )
@@ -60,17 +77,20 @@ def quiet():
         torch.set_num_threads(threads)
 
 
-def call_student(fn: Callable, *args, what: str, hint: str = "") -> Any:
-    """Call student code; an exception becomes a failure naming the call that raised it."""
+def call_student(fn: Callable, *args, what: str, hint: str | Callable[[Exception], str] = "") -> Any:
+    """Call student code; an exception becomes a failure naming the call that raised it.
+
+    ``hint`` may be a function of the exception, for errors whose cause can be read from them.
+    """
     try:
         return fn(*args)
     except CheckFailed:
         raise
     except NotImplementedError:
-        fail(f"{what} is not implemented yet: it raised NotImplementedError.",
+        fail(f"{what} is {NOT_IMPLEMENTED}: it raised NotImplementedError.",
              "Replace `raise NotImplementedError()` with your code.")
     except Exception as error:  # noqa: BLE001 - any crash in student code is that test's zero
-        fail(f"{what} raised {type(error).__name__}: {error}", hint)
+        fail(f"{what} raised {type(error).__name__}: {error}", hint(error) if callable(hint) else hint)
 
 
 def _shape(t: torch.Tensor) -> tuple[int, ...]:
@@ -111,8 +131,8 @@ def close_report(actual: torch.Tensor, expected: torch.Tensor, *, atol: float = 
 
 def assert_close(actual: Any, expected: torch.Tensor, what: str, *, hint: str = "",
                  atol: float = 1e-5, rtol: float = 1.3e-6) -> None:
-    """Shape first, then values, at float32 tolerance by default."""
-    assert_tensor(actual, what, shape=_shape(expected), hint=hint)
+    """Shape and dtype first, then values, at float32 tolerance by default."""
+    assert_tensor(actual, what, shape=_shape(expected), dtype=expected.dtype, hint=hint)
     report = close_report(actual, expected, atol=atol, rtol=rtol)
     if report:
         fail(f"{what} are not close to the expected values!\n{report}", hint)

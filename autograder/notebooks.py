@@ -68,6 +68,21 @@ def solution_sources(course_dir: Path | None = None) -> dict[str, str]:
     return {grade_id(c): solved_source(c) for c in read(source_path(course_dir)).cells if is_solution(c)}
 
 
+def edited(gid: str, *changes: tuple[str, str], course_dir: Path | None = None) -> dict[str, str]:
+    """``{gid: source}``: the solved source of cell ``gid`` with each ``(old, new)`` applied.
+
+    Each ``old`` must occur exactly once, so an edit that no longer fits the solution fails
+    loudly instead of silently writing the solution unchanged.
+    """
+    source = solution_sources(course_dir)[gid]
+    for old, new in changes:
+        count = source.count(old)
+        if count != 1:
+            raise ValueError(f"{old!r} occurs {count} times in the solution of {gid}; expected once")
+        source = source.replace(old, new)
+    return {gid: source}
+
+
 def submission(replacements: dict[str, str] | None = None, *, solved: bool = True,
                unsolved: tuple[str, ...] = (), course_dir: Path | None = None):
     """The release notebook as a student would submit it.

@@ -16,17 +16,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.notebooks import solution_sources, submission
+from autograder.notebooks import edited, submission
 
 OUT = Path(__file__).resolve().parent / "submissions"
-
-
-def mistake(gid: str, old: str, new: str) -> dict[str, str]:
-    """The solution of cell ``gid`` with ``old`` replaced by ``new`` (which must occur)."""
-    source = solution_sources()[gid]
-    if old not in source:
-        raise ValueError(f"{old!r} is not in the solution of {gid}")
-    return {gid: source.replace(old, new)}
 
 
 def notebooks() -> dict[str, object]:
@@ -37,16 +29,16 @@ def notebooks() -> dict[str, object]:
         "ben": submission(solved=False),
         # log_softmax over the words instead of the tags; stopped before 2.4.
         "cleo": submission(
-            mistake("p2_lstm_tagger", "F.log_softmax(tag_space, dim=1)", "F.log_softmax(tag_space, dim=0)"),
+            edited("p2_lstm_tagger", ("F.log_softmax(tag_space, dim=1)", "F.log_softmax(tag_space, dim=0)")),
             unsolved=("p2_evaluate_train", "p2_corpus_training", "p3_gru_tagger", "p3_gru_training"),
         ),
         # The GRU swap kept the LSTM's `(h, c)` unpacking.
-        "dev": submission(mistake("p3_gru_tagger", "gru_out, _ = self.gru(", "gru_out, (h, c) = self.gru(")),
+        "dev": submission(edited("p3_gru_tagger", ("gru_out, _ = self.gru(", "gru_out, (h, c) = self.gru("))),
         # The tutorial's re-drawn `hidden` before Method 2; Part 3 not started.
         "eve": submission(
-            mistake("p1_method2", "out, (h_n, c_n) = lstm(inputs_seq, (h0, c0))",
-                    "hidden = (torch.randn(1, 1, 3), torch.randn(1, 1, 3))  # clean out hidden state\n"
-                    "out, (h_n, c_n) = lstm(inputs_seq, hidden)"),
+            edited("p1_method2", ("out, (h_n, c_n) = lstm(inputs_seq, (h0, c0))",
+                                  "hidden = (torch.randn(1, 1, 3), torch.randn(1, 1, 3))  # clean out hidden state\n"
+                                  "out, (h_n, c_n) = lstm(inputs_seq, hidden)")),
             unsolved=("p3_gru_tagger", "p3_gru_training"),
         ),
     }

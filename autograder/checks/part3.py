@@ -14,6 +14,11 @@ WHERE = "Part 3"
 NAME = "GRUTagger"
 SIZES = (5, 7, 11, 3)
 
+# What the student reads; each names one mistake of the catalogue (autograder/mistakes.py).
+STILL_LSTM = "`GRUTagger` still contains an nn.LSTM layer"
+COUNT_TENSORS = "counted the parameter tensors, not the numbers in them"
+STILL_LSTM_HINT = "Replace `nn.LSTM(...)` with `nn.GRU(...)`; the attribute name does not matter."
+
 
 def _tagger(ns):
     return need(ns, NAME, WHERE)
@@ -42,28 +47,30 @@ def check_shapes(ns) -> None:
     taggers.check_log_probabilities(cls, NAME)
 
 
-def check_recurrent_layer(ns) -> None:
-    model = taggers.build(_tagger(ns), SIZES, NAME)
+def _gru_layer(model) -> nn.GRU:
+    """The model's nn.GRU; a failure that names an nn.LSTM left in its place."""
     if _layers(model, nn.LSTM):
-        fail("`GRUTagger` still contains an nn.LSTM layer.",
-             "Replace `nn.LSTM(...)` with `nn.GRU(...)`; the attribute name does not matter.")
-    if not _layers(model, nn.GRU):
+        fail(f"{STILL_LSTM}.", STILL_LSTM_HINT)
+    grus = _layers(model, nn.GRU)
+    if not grus:
         fail("`GRUTagger` contains no nn.GRU layer.", "Create `nn.GRU(embedding_dim, hidden_dim)` in `__init__`.")
+    return grus[0]
+
+
+def check_recurrent_layer(ns) -> None:
+    _gru_layer(taggers.build(_tagger(ns), SIZES, NAME))
 
 
 def check_hidden_state(ns) -> None:
     model = taggers.build(_tagger(ns), SIZES, NAME)
-    grus = _layers(model, nn.GRU)
-    if not grus:
-        fail("`GRUTagger` contains no nn.GRU layer.")
-    gru = grus[0]
+    gru = _gru_layer(model)
     length = 6
     x = torch.randn(1, length, gru.input_size) if gru.batch_first else torch.randn(length, 1, gru.input_size)
     with quiet():
         _, h_n = call_student(gru, x, what="The nn.GRU layer of `GRUTagger`")
     directions = 2 if gru.bidirectional else 1
     assert_tensor(h_n, "The GRU's final hidden state", shape=(gru.num_layers * directions, 1, gru.hidden_size),
-                  hint="A GRU has one hidden state tensor, not an (h, c) tuple.")
+                  hint=f"nn.GRU returns `(output, h_n)`; {taggers.GRU_HC}.")
     taggers.run(model, torch.arange(length) % SIZES[2], NAME)  # a forward that unpacks (h, c) fails here
 
 
@@ -73,13 +80,12 @@ def check_parameter_count(ns) -> None:
     expected_total = sum(p.numel() for p in model.parameters())
     got = call_student(count_parameters, model, what="`count_parameters(model)`")
     if got != expected_total:
-        fail(f"`count_parameters` returned {got!r} for a `GRUTagger{SIZES}`; its parameters hold "
-             f"{expected_total} numbers.", "Sum `p.numel()` over `model.parameters()`.")
-    grus = _layers(model, nn.GRU)
-    if not grus:
-        fail("`GRUTagger` contains no nn.GRU layer.")
+        said = f"`count_parameters` returned {got!r} for a `GRUTagger{SIZES}`; its parameters hold {expected_total} numbers"
+        if got == len(list(model.parameters())):
+            fail(f"{said}: you {COUNT_TENSORS}.", "Sum `p.numel()` over `model.parameters()`.")
+        fail(f"{said}.", "Sum `p.numel()` over `model.parameters()`.")
+    gru = _gru_layer(model)
     embedding_dim, hidden_dim = SIZES[0], SIZES[1]
-    gru = grus[0]
     if (gru.input_size, gru.hidden_size) != (embedding_dim, hidden_dim):
         fail(f"In `GRUTagger{SIZES}` the GRU has input_size={gru.input_size} and hidden_size="
              f"{gru.hidden_size}; expected embedding_dim={embedding_dim} and hidden_dim={hidden_dim}.")
