@@ -76,7 +76,7 @@ WRONG = [
           edited("p1_method2", ("lstm(inputs_seq, (h0, c0))", "lstm(inputs_seq)"))),
     wrong("p1_state_not_passed", "p1_state_not_passed", "did not pass each step's state on in Method 1",
           edited("p1_method1", ("out, hidden = lstm(i.view(1, 1, -1), hidden)", "out, _ = lstm(i.view(1, 1, -1), hidden)"))),
-    wrong("p1_not_attempted", "part_not_attempted", "left every cell of Part 1 as released", unsolved=PART1),
+    wrong("p1_not_attempted", "p1_not_attempted", "left every cell of Part 1 as released", unsolved=PART1),
     # Part 2: prepare_sequence
     wrong("p2_prepare_float", "p2_prepare_dtype", "returned a float tensor from `prepare_sequence`",
           edited("p2_prepare_sequence", ("dtype=torch.long", "dtype=torch.float"))),
@@ -114,16 +114,16 @@ WRONG = [
                   "        self.hidden = (torch.zeros(1, 1, hidden_dim), torch.zeros(1, 1, hidden_dim))\n"),
                  (_LSTM_CALL, "lstm_out, self.hidden = self.lstm(embeds.view(len(sentence), 1, -1), self.hidden)"))),
     # Part 2: training
-    wrong("p2_loop_no_step", "no_optimizer_step", "left out `optimizer.step()` in the 2.3 training loop",
+    wrong("p2_loop_no_step", "loop_no_step", "left out `optimizer.step()` in the 2.3 training loop",
           edited("p2_training_loop", (_LOOP_STEP, "        loss.backward()\n"))),
-    wrong("p2_train_no_step", "no_optimizer_step", "left out `optimizer.step()` in `train_tagger`",
+    wrong("p2_train_no_step", "train_no_step", "left out `optimizer.step()` in `train_tagger`",
           edited("p2_evaluate_train", (_TRAIN_STEP, "            loss.backward()\n"))),
-    wrong("p2_train_no_zero_grad", "no_zero_grad", "left out `model.zero_grad()` in `train_tagger`",
+    wrong("p2_train_no_zero_grad", "train_no_zero_grad", "left out `model.zero_grad()` in `train_tagger`",
           edited("p2_evaluate_train", ("            model.zero_grad()\n", ""))),
-    wrong("p2_train_returns_early", "too_few_epochs", "indented `return losses` into the epoch loop",
+    wrong("p2_train_returns_early", "train_returns_early", "indented `return losses` into the epoch loop",
           edited("p2_evaluate_train", ("        losses.append(total / len(data))\n    return losses",
                                        "        losses.append(total / len(data))\n        return losses"))),
-    wrong("p2_corpus_untrained", "never_trained", "trained a new `LSTMTagger` instead of `corpus_model`",
+    wrong("p2_corpus_untrained", "corpus_never_trained", "trained a new `LSTMTagger` instead of `corpus_model`",
           edited("p2_corpus_training", ("train_tagger(corpus_model,", "train_tagger(LSTMTagger(CORPUS_EMBEDDING_DIM, "
                                         "CORPUS_HIDDEN_DIM, len(corpus_word_to_ix), len(tag_to_ix)),"))),
     # Part 2: evaluation
@@ -137,7 +137,7 @@ WRONG = [
 """))),
     wrong("p2_evaluate_percent", "evaluate_percent", "returned the accuracy as a percentage",
           edited("p2_evaluate_train", ("    return correct / total\n", "    return 100 * correct / total\n"))),
-    wrong("p2_not_attempted", "part_not_attempted", "left every cell of Part 2 as released", unsolved=PART2),
+    wrong("p2_not_attempted", "p2_not_attempted", "left every cell of Part 2 as released", unsolved=PART2),
     # Part 3
     wrong("p3_gru_hc", "gru_hc_unpacked", "kept the LSTM's `gru_out, (h, c) = self.gru(...)`",
           edited("p3_gru_tagger", ("gru_out, _ = self.gru(", "gru_out, (h, c) = self.gru("))),
@@ -146,9 +146,9 @@ WRONG = [
     wrong("p3_count_tensors", "count_tensors", "counted the parameter tensors instead of their elements",
           edited("p3_gru_tagger", ("return sum(p.numel() for p in model.parameters() if p.requires_grad)",
                                    "return len(list(model.parameters()))"))),
-    wrong("p3_raw_scores", "raw_scores", "returned the GRU tagger's `tag_space` without log_softmax",
+    wrong("p3_raw_scores", "gru_raw_scores", "returned the GRU tagger's `tag_space` without log_softmax",
           edited("p3_gru_tagger", ("return F.log_softmax(tag_space, dim=1)", "return tag_space"))),
-    wrong("p3_batch_first", "batch_first_mismatch", "set `batch_first=True` on the GRU but kept `view(len(sentence), 1, -1)`",
+    wrong("p3_batch_first", "gru_batch_first", "set `batch_first=True` on the GRU but kept `view(len(sentence), 1, -1)`",
           edited("p3_gru_tagger", (_GRU_LAYER, "self.gru = nn.GRU(embedding_dim, hidden_dim, batch_first=True)"))),
 ]
 
