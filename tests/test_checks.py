@@ -284,3 +284,122 @@ def test_stub_reports_not_implemented(solved_ns):
                                    nn.LSTM(3, 3, bias=False)], ids=repr)
 def test_recurrent_parameter_formula_matches_pytorch(layer):
     assert part3.recurrent_parameter_count(layer) == sum(p.numel() for p in layer.parameters())
+
+
+# Diagnosis: the cause behind a failure, named in the student's terms.
+
+def test_transposed_scores_are_named(solved_ns):
+    with pytest.raises(CheckFailed, match=re.escape(taggers.TRANSPOSED)):
+        part2.check_shapes(dict(solved_ns, LSTMTagger=tagger_with(lambda s: F.log_softmax(s, dim=1).t())))
+
+
+def test_an_untrained_accuracy_failure_names_the_tagger_problem(solved_ns):
+    with pytest.raises(CheckFailed) as error:
+        part2.check_class_learns(dict(solved_ns, LSTMTagger=tagger_with(lambda s: s)))
+    assert "Likely cause:" in str(error.value) and taggers.RAW_SCORES in str(error.value)
+
+
+def test_the_older_tutorial_style_with_init_hidden_passes(solved_ns):
+    class OlderStyle(reference.LSTMTagger):
+        def __init__(self, *sizes):
+            super().__init__(*sizes)
+            self.hidden = self.init_hidden()
+
+        def forward(self, sentence):
+            embeds = self.word_embeddings(sentence)
+            lstm_out, self.hidden = self.lstm(embeds.view(len(sentence), 1, -1), self.hidden)
+            return F.log_softmax(self.hidden2tag(lstm_out.view(len(sentence), -1)), dim=1)
+    ns = dict(solved_ns, LSTMTagger=OlderStyle)
+    for check in (part2.check_shapes, part2.check_no_state_between_calls, part2.check_uses_context,
+                  part2.check_class_learns):
+        check(ns)
+
+
+def test_word_by_word_and_sentence_as_batch_are_told_apart(solved_ns):
+    class WordByWord(reference.LSTMTagger):
+        def forward(self, sentence):
+            embeds = self.word_embeddings(sentence)
+            out = torch.cat([self.lstm(e.view(1, 1, -1))[0] for e in embeds])
+            return F.log_softmax(self.hidden2tag(out.view(len(sentence), -1)), dim=1)
+
+    class AsBatch(reference.LSTMTagger):
+        def forward(self, sentence):
+            out, _ = self.lstm(self.word_embeddings(sentence).view(1, len(sentence), -1))
+            return F.log_softmax(self.hidden2tag(out.view(len(sentence), -1)), dim=1)
+    for cls, words in ((WordByWord, taggers.WORD_BY_WORD), (AsBatch, taggers.SENTENCE_AS_BATCH)):
+        with pytest.raises(CheckFailed) as error:
+            part2.check_uses_context(dict(solved_ns, LSTMTagger=cls))
+        assert taggers.IGNORES_CONTEXT in str(error.value) and words in str(error.value)
+
+
+def _train_tagger_without(step: bool = True, zero_grad: bool = True):
+    def train_tagger(model, data_, word_to_ix, tag_to_ix, epochs, lr=0.1):
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        losses = []
+        for _ in range(epochs):
+            total = 0.0
+            for sentence, tags in data_:
+                if zero_grad:
+                    model.zero_grad()
+                loss = F.nll_loss(model(prepare_sequence(sentence, word_to_ix)), prepare_sequence(tags, tag_to_ix))
+                loss.backward()
+                if step:
+                    optimizer.step()
+                total += loss.item()
+            losses.append(total / len(data_))
+        return losses
+    prepare_sequence = reference.prepare_sequence
+    return train_tagger
+
+
+def test_gradients_piling_up_are_named(solved_ns):
+    with pytest.raises(CheckFailed, match=re.escape(part2.ZERO_GRAD)):
+        part2.check_train_tagger(dict(solved_ns, train_tagger=_train_tagger_without(zero_grad=False)))
+
+
+def test_a_model_whose_step_was_skipped_is_recognised():
+    word_to_ix = data.build_word_to_ix(data.TUTORIAL_TRAINING_DATA)
+    torch.manual_seed(0)
+    model = reference.LSTMTagger(6, 6, len(word_to_ix), 3)
+    _train_tagger_without(step=False)(model, data.TUTORIAL_TRAINING_DATA, word_to_ix, data.TAG_TO_IX, 3)
+    assert part2.step_was_skipped(model, data.TUTORIAL_TRAINING_DATA)
+    _train_tagger_without()(model, data.TUTORIAL_TRAINING_DATA, word_to_ix, data.TAG_TO_IX, 3)
+    assert not part2.step_was_skipped(model, data.TUTORIAL_TRAINING_DATA)
+
+
+def test_a_float_prepare_sequence_is_named_where_train_tagger_calls_it(solved_ns):
+    def prepare_sequence(seq, to_ix):
+        return torch.tensor([to_ix[w] for w in seq], dtype=torch.float)
+    ns = dict(solved_ns, prepare_sequence=prepare_sequence)
+    # Defined as in a notebook, so that it reads prepare_sequence from its namespace.
+    namespace = {"prepare_sequence": prepare_sequence, "torch": torch, "F": F}
+    exec(compile(
+        "def train_tagger(model, data_, word_to_ix, tag_to_ix, epochs, lr=0.1):\n"
+        "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n"
+        "    losses = []\n"
+        "    for _ in range(epochs):\n"
+        "        for sentence, tags in data_:\n"
+        "            model.zero_grad()\n"
+        "            loss = F.nll_loss(model(prepare_sequence(sentence, word_to_ix)), prepare_sequence(tags, tag_to_ix).long())\n"
+        "            loss.backward()\n"
+        "            optimizer.step()\n"
+        "        losses.append(loss.item())\n"
+        "    return losses\n", "<notebook>", "exec"), namespace)
+    ns["train_tagger"] = namespace["train_tagger"]
+    with pytest.raises(CheckFailed) as error:
+        part2.check_train_tagger(ns)
+    assert part2.PREPARE_CAUSE in str(error.value) and part2.PREPARE_DTYPE in str(error.value)
+    assert namespace["prepare_sequence"] is prepare_sequence  # the student's function is put back
+
+
+def test_a_percentage_from_evaluate_is_named(solved_ns):
+    def evaluate(model, data_, word_to_ix, tag_to_ix):
+        return 100 * reference.evaluate(model, data_, word_to_ix, tag_to_ix)
+    with pytest.raises(CheckFailed, match=re.escape(part2.EVAL_PERCENT)):
+        part2.check_evaluate(dict(solved_ns, evaluate=evaluate))
+
+
+def test_tensor_comparison_checks_dtype_before_values():
+    from autograder.feedback import assert_close
+    with pytest.raises(CheckFailed, match=r"`x` has dtype torch.float64, expected torch.float32"):
+        assert_close(torch.zeros(2, dtype=torch.float64), torch.zeros(2), "`x`")
