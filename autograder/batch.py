@@ -1,0 +1,165 @@
+"""The kit's fast batch grader: nbgrader's rules, executed by warm parallel workers.
+
+Stages: nbgrader prepares every notebook as it would execute it (``nbgrader_pass
+sanitize``); the worker pool runs the prepared notebooks, one forked process each; the
+cells' outputs, with how each run ended, are written as one record per student; nbgrader
+grades the records into its gradebook and ``autograded/`` (``nbgrader_pass replay``). The
+scores are therefore nbgrader's own, and formgrader, ``generate_feedback`` and ``nbgrader
+export`` work afterwards exactly as after ``nbgrader autograde``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder.course import Course
+from autograder.execution import read_cell_runs
+from autograder.notebooks import read
+from autograder.submissions import Submission
+from autograder.workers import Outcome, WorkerPool, default_size
+
+# Course files that student code must not read: everything in the course directory but
+# the release and the environment, and the kit's own package (it holds the hidden checks
+# and the reference solution).
+VISIBLE = {".venv", "assignments"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How submissions run: the course's own nbgrader settings, and the kit's limits."""
+
+    cell_timeout: float = 120.0
+    wall_timeout: float = 600.0
+    memory_bytes: int = 3 * 1024**3
+    output_limit: int = 5_000_000
+    workers: int = field(default_factory=default_size)
+    isolate: bool = True
+
+
+def course_settings(course: Course, **overrides) -> Settings:
+    """Load the course's nbgrader_config.py as nbgrader does (which also sets the grading
+    environment: threads, hash seed) and take its per-cell timeout."""
+    loader = PyFileConfigLoader("nbgrader_config.py", path=str(course.root))
+    config = loader.load_config()
+    timeout = config.Execute.get("timeout", Settings.cell_timeout) if "Execute" in config else Settings.cell_timeout
+    return Settings(cell_timeout=float(timeout or Settings.cell_timeout), **overrides)
+
+
+def hidden_paths(course: Course) -> list[str]:
+    import autograder
+
+    paths = [p for p in course.root.iterdir() if p.name not in VISIBLE]
+    paths.append(Path(autograder.__file__).resolve().parent)
+    return sorted({str(p.resolve()) for p in paths})
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What happened to one submission in a worker, beyond its cells' outputs."""
+
+    student_id: str
+    seconds: float
+    peak_rss_mb: float
+    stopped: str | None        # why the notebook stopped before its last cell, if it did
+    isolation: dict
+
+
+SIGNALS = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "a kill (SIGKILL)",
+           signal.SIGABRT: "an abort", signal.SIGBUS: "a bus error", signal.SIGFPE: "a floating-point fault"}
+
+
+def stop_reason(outcome: Outcome, ran_all: bool, settings: Settings) -> str | None:
+    if outcome.worker_lost:
+        return "the grading worker running this notebook was killed; the notebook was not finished"
+    if outcome.timed_out:
+        return (f"the notebook ran for more than {settings.wall_timeout:g} s in all and was stopped "
+                "(the limit per submission)")
+    if outcome.signal:
+        name = SIGNALS.get(outcome.signal, f"signal {outcome.signal}")
+        return f"the notebook's Python process ended by {name}"
+    if not ran_all:
+        code = outcome.exit_code
+        return (f"the notebook's Python process exited (status {code}) before the last cell: "
+                "`sys.exit()` is caught, but `os._exit()` or a crash ends the process")
+    return None
+
+
+def _nbgrader_pass(course: Course, args: list[str], log: Path) -> dict[str, bool]:
+    done = subprocess.run([sys.executable, "-m", "autograder.nbgrader_pass", *args], cwd=course.root,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, env=dict(os.environ))
+    with open(log, "a") as f:
+        f.write(done.stderr)
+    oks = {}
+    for line in done.stdout.splitlines():
+        record = json.loads(line)
+        oks[record["student"]] = record["ok"]
+    return oks
+
+
+def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings) -> list[dict]:
+    hidden = hidden_paths(course) if settings.isolate else []
+    jobs = []
+    for student in students:
+        nb = read(course.autograded_notebook(student))
+        workdir = scratch / student
+        workdir.mkdir(parents=True)
+        cells = [{"index": i, "source": c.source} for i, c in enumerate(nb.cells)
+                 if c.cell_type == "code" and c.source.strip()]
+        jobs.append({"id": student, "cells": cells, "workdir": str(workdir), "hidden": hidden,
+                     "cell_timeout": settings.cell_timeout, "wall_timeout": settings.wall_timeout,
+                     "memory_bytes": settings.memory_bytes, "output_limit": settings.output_limit,
+                     "isolate": settings.isolate})
+    return jobs
+
+
+def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunRecord]:
+    workdir = Path(job["workdir"])
+    runs = {run.index: run for run in read_cell_runs(workdir / "cells.jsonl")}
+    sources = {c["index"]: c["source"] for c in job["cells"]}
+    ran_all = all(index in runs for index in sources)
+    stopped = stop_reason(outcome, ran_all, settings)
+    cells = {str(i): {"source": sources[i], "outputs": r.outputs, "execution_count": r.execution_count}
+             for i, r in runs.items()}
+    isolation_file = workdir / "isolation.json"
+    isolation = json.loads(isolation_file.read_text()) if isolation_file.exists() else {}
+    return ({"cells": cells, "stopped": stopped},
+            RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation))
+
+
+def execute(course: Course, submissions: list[Submission], settings: Settings, work: Path,
+            on_done: Callable[[RunRecord], None] = lambda r: None) -> dict[str, RunRecord]:
+    """Autograde ``submissions`` (already in ``submitted/``) with the worker pool."""
+    students = [s.student_id for s in submissions]
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "nbgrader.log"
+    prepared = _nbgrader_pass(course, ["sanitize", *students], log)
+    ready = [s for s in students if prepared.get(s)]
+    records_dir = work / "records"
+    records_dir.mkdir(parents=True, exist_ok=True)
+    records: dict[str, RunRecord] = {}
+    scratch = Path(tempfile.mkdtemp(prefix="kit-runs-"))
+    os.chmod(scratch, 0o711)
+    try:
+        jobs = {job["id"]: job for job in _jobs(course, ready, scratch, settings)}
+        with WorkerPool(settings.workers, dict(os.environ), course.root, work / "workers") as pool:
+            def finished(outcome: Outcome) -> None:
+                cells, record = _record(jobs[outcome.id], outcome, settings)
+                (records_dir / f"{outcome.id}.json").write_text(json.dumps(cells))
+                records[outcome.id] = record
+                on_done(record)
+            pool.run(jobs.values(), finished)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    _nbgrader_pass(course, ["replay", str(records_dir), *records], log)
+    return records

@@ -1,0 +1,251 @@
+"""Running a notebook's code cells in this process, with the outputs a Jupyter kernel gives.
+
+The kit's batch grader executes each submission in a process forked from a warm worker
+(``autograder.workers``), not in a fresh kernel. For its scores to equal ``nbgrader
+autograde``'s, every cell must leave the outputs ipykernel would send: ``stream`` outputs
+for stdout and stderr (Python-level writes and writes to file descriptors 1 and 2, as
+ipykernel captures both), an ``error`` output with ``ename``/``evalue``/``traceback`` (an
+exception's ``_render_traceback_`` included), ``execute_result`` for a final expression and
+``display_data`` for ``display()``. As in a kernel run by nbclient without stdin,
+``input()`` raises ``StdinNotImplementedError``, and a cell that runs past its timeout is
+interrupted and gets an error output, after which the next cell runs.
+
+Limits that a kernel lacks: the outputs of a notebook are capped in size (past the cap the
+text is dropped with a note saying so).
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from IPython.core.displayhook import DisplayHook
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.error import StdinNotImplementedError
+from IPython.core.interactiveshell import InteractiveShell
+from traitlets.config import Config
+
+NO_STDIN = "raw_input was called, but this frontend does not support input requests."
+
+
+class CellTimeoutError(KeyboardInterrupt):
+    """Raised in a cell that runs past its timeout. A KeyboardInterrupt, as the kernel's
+    interrupt is, so that ``except Exception`` in student code does not swallow it."""
+
+
+@dataclass
+class OutputSink:
+    """The outputs of the cell being run, coalesced as nbclient does, within a size cap."""
+
+    limit_bytes: int
+    outputs: list[dict] = field(default_factory=list)
+    written: int = 0
+    truncated: bool = False
+
+    def stream(self, name: str, text: str) -> None:
+        if not text:
+            return
+        room = self.limit_bytes - self.written
+        if room <= 0:
+            self._truncate(name)
+            return
+        if len(text.encode()) > room:
+            text = text.encode()[:room].decode(errors="ignore")
+            self._append_stream(name, text)
+            self.written = self.limit_bytes
+            self._truncate(name)
+            return
+        self.written += len(text.encode())
+        self._append_stream(name, text)
+
+    def _append_stream(self, name: str, text: str) -> None:
+        last = self.outputs[-1] if self.outputs else None
+        if last and last["output_type"] == "stream" and last["name"] == name:
+            last["text"] += text
+        else:
+            self.outputs.append({"output_type": "stream", "name": name, "text": text})
+
+    def _truncate(self, name: str) -> None:
+        if not self.truncated:
+            self.truncated = True
+            self._append_stream(name, f"\n[output truncated: this notebook printed more than "
+                                      f"{self.limit_bytes // 1_000_000} MB]\n")
+
+    def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
+        self.outputs.append({"output_type": "error", "ename": ename, "evalue": evalue, "traceback": traceback})
+
+    def display(self, data: dict, metadata: dict) -> None:
+        self.outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+
+    def execute_result(self, data: dict, metadata: dict, count: int) -> None:
+        self.outputs.append({"output_type": "execute_result", "data": data, "metadata": metadata,
+                             "execution_count": count})
+
+    def take(self) -> list[dict]:
+        taken, self.outputs = self.outputs, []
+        return taken
+
+
+class _Stream(io.TextIOBase):
+    """``sys.stdout``/``sys.stderr`` while a cell runs."""
+
+    def __init__(self, name: str, sink: OutputSink):
+        self.name, self._sink = name, sink
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self._sink.stream(self.name, text)
+        return len(text)
+
+
+class _DisplayHook(DisplayHook):
+    def write_output_prompt(self):
+        pass
+
+    def write_format_data(self, format_dict, md_dict=None):
+        self.shell.kit_sink.execute_result(format_dict, md_dict or {}, self.shell.execution_count)
+
+    def finish_displayhook(self):
+        pass
+
+
+class _DisplayPublisher(DisplayPublisher):
+    def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
+        self.shell.kit_sink.display(data, metadata or {})
+
+    def clear_output(self, wait=False):
+        self.shell.kit_sink.outputs.clear()
+
+
+class GradingShell(InteractiveShell):
+    displayhook_class = _DisplayHook
+    display_pub_class = _DisplayPublisher
+
+    def _showtraceback(self, etype, evalue, stb):
+        # What ipykernel sends: the exception's name, its text, and the rendered traceback.
+        self.kit_sink.error(str(etype.__name__), str(evalue), stb)
+
+    def enable_gui(self, gui=None):
+        pass
+
+
+def _no_input(*args, **kwargs):
+    raise StdinNotImplementedError(NO_STDIN)
+
+
+class _FdCapture:
+    """Writes to file descriptors 1 and 2 (C code, subprocesses) go to files, read after each cell."""
+
+    def __init__(self, directory: Path):
+        self._files = {}
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            path = directory / f".fd{fd}"
+            target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(target, fd)
+            os.close(target)
+            self._files[name] = open(path, "rb")  # noqa: SIM115 - read as the cells run
+
+    def drain(self, sink: OutputSink) -> None:
+        for name, f in self._files.items():
+            data = f.read()
+            if data:
+                sink.stream(name, data.decode(errors="replace"))
+
+
+def new_shell(sink: OutputSink) -> GradingShell:
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "Linux"
+    shell = GradingShell.instance(config=config)
+    shell.kit_sink = sink
+    builtins.input = _no_input
+    shell.user_ns["input"] = _no_input
+    return shell
+
+
+def _on_timeout(signum, frame):
+    raise CellTimeoutError()
+
+
+@dataclass(frozen=True)
+class CellRun:
+    index: int            # position of the cell in the notebook
+    execution_count: int
+    outputs: list[dict]
+    seconds: float
+
+
+def run_cells(sources: list[tuple[int, str]], *, timeout: float, output_limit: int, workdir: Path,
+              on_cell: Callable[[CellRun], None]) -> None:
+    """Run ``(index, source)`` code cells in order in a new shell, reporting each when done.
+
+    Meant for a freshly forked process: it takes over stdout, stderr and their descriptors.
+    """
+    sink = OutputSink(limit_bytes=output_limit)
+    fds = _FdCapture(workdir)
+    shell = new_shell(sink)
+    sys.stdout, sys.stderr = _Stream("stdout", sink), _Stream("stderr", sink)
+    signal.signal(signal.SIGALRM, _on_timeout)
+    for index, source in sources:
+        count = shell.execution_count
+        started = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            result = shell.run_cell(source, store_history=True)
+        except CellTimeoutError:  # raised outside the cell's own code
+            result = None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if result is not None and isinstance(result.error_in_exec, CellTimeoutError):
+            _replace_timeout_error(sink, timeout)
+        elif result is None:
+            sink.error("CellTimeoutError", "", [f"CellTimeoutError: the cell ran for more than {timeout:g} s"])
+        fds.drain(sink)
+        on_cell(CellRun(index, count, sink.take(), time.monotonic() - started))
+
+
+def _replace_timeout_error(sink: OutputSink, timeout: float) -> None:
+    """Name a timeout as nbgrader does (``CellTimeoutError``), with the limit in words."""
+    for output in sink.outputs:
+        if output["output_type"] == "error" and output["ename"] == "CellTimeoutError":
+            output["traceback"] = [f"CellTimeoutError: the cell ran for more than {timeout:g} s and was "
+                                   "interrupted (is there an endless loop?)"]
+
+
+def write_cell_run(stream, run: CellRun) -> None:
+    stream.write(json.dumps({"index": run.index, "execution_count": run.execution_count,
+                             "outputs": run.outputs, "seconds": round(run.seconds, 4)}) + "\n")
+    stream.flush()
+
+
+def read_cell_runs(path: Path) -> list[CellRun]:
+    """The cells a run reported, in order; a line cut short by a crash is ignored."""
+    runs = []
+    if not path.exists():
+        return runs
+    for line in path.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            break
+        runs.append(CellRun(record["index"], record["execution_count"], record["outputs"], record["seconds"]))
+    return runs

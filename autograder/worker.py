@@ -1,0 +1,134 @@
+"""A warm grading worker: imports torch once, then forks a fresh process per submission.
+
+    python -m autograder.worker        (started by autograder.workers.WorkerPool)
+
+The worker reads one JSON job per line on stdin and answers one JSON line on stdout.
+Interpreter start, ``import torch`` and PyTorch's first-call set-up are paid here, once;
+each submission then runs in a child forked from this state, so it starts clean (its own
+memory, nothing left from the previous student) without paying them again. The child
+applies the sandbox (``autograder.sandbox``), runs the notebook's code cells
+(``autograder.execution``) and reports each cell as it finishes, so a crash loses only the
+cell that crashed. The worker waits for the child under a wall-clock limit and says how it
+ended: normally, by a signal (a segfault, a kill), or by running out of time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+# Kernels in this course run with one thread and a fixed hash seed (nbgrader_config.py);
+# the worker's environment is set the same way by the pool before Python starts.
+
+
+def warm_up() -> None:
+    """Import and exercise what every submission uses, so children start warm."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import torch
+    import torch.testing  # noqa: F401 - imported by the checks on first use
+
+    import autograder.checks.part1  # noqa: F401 - the hidden tests, loaded before files are hidden
+    import autograder.checks.part2  # noqa: F401
+    import autograder.checks.part3  # noqa: F401
+    from autograder import data, execution, reference, sandbox  # noqa: F401
+
+    torch.set_num_threads(1)
+    with contextlib.redirect_stdout(io.StringIO()):
+        words = data.build_word_to_ix(data.TUTORIAL_TRAINING_DATA)
+        for cls in (reference.LSTMTagger, reference.GRUTagger):
+            model = cls(6, 6, len(words), len(data.TAG_TO_IX))
+            reference.train_tagger(model, data.TUTORIAL_TRAINING_DATA, words, data.TAG_TO_IX, epochs=2)
+            print(model(reference.prepare_sequence(data.TUTORIAL_TRAINING_DATA[0][0], words)))
+        plt.figure()
+        plt.plot([0, 1])
+        plt.close("all")
+
+
+def run_child(job: dict) -> None:
+    """In the forked child: sandbox, then run the notebook's code cells. Never returns."""
+    from autograder import execution, sandbox
+
+    code = 0
+    try:
+        workdir = Path(job["workdir"])
+        results = open(workdir / "cells.jsonl", "w")  # noqa: SIM115 - opened before dropping privileges
+        isolation = sandbox.Isolation()
+        limits = sandbox.Limits(memory_bytes=job["memory_bytes"])
+        sandbox.apply_limits(limits, isolation)
+        if job.get("isolate", True):
+            sandbox.isolate([Path(p) for p in job["hidden"]], workdir, limits, isolation)
+        (workdir / "isolation.json").write_text(json.dumps(isolation.__dict__))
+        os.chdir(workdir)
+        cells = [(c["index"], c["source"]) for c in job["cells"]]
+        execution.run_cells(cells, timeout=job["cell_timeout"], output_limit=job["output_limit"],
+                            workdir=workdir, on_cell=lambda run: execution.write_cell_run(results, run))
+    except BaseException:  # noqa: BLE001 - the child must never return into the worker's loop
+        code = 70
+        with contextlib.suppress(Exception):
+            import traceback
+            (Path(job["workdir"]) / "child-error.txt").write_text(traceback.format_exc())
+    finally:
+        os._exit(code)
+
+
+def wait_for(pid: int, wall_seconds: float) -> dict:
+    """Wait for the child; kill its process group past the wall-clock limit."""
+    started = time.monotonic()
+    deadline = started + wall_seconds
+    timed_out = False
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline and not timed_out:
+            timed_out = True
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+    return {
+        "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "timed_out": timed_out,
+        "seconds": round(time.monotonic() - started, 3),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
+
+
+def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
+    warm_up()
+    rss = _rss_mb()
+    stdout.write(json.dumps({"ready": True, "pid": os.getpid(), "rss_mb": rss}) + "\n")
+    stdout.flush()
+    for line in stdin:
+        job = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            run_child(job)
+        outcome = wait_for(pid, job["wall_timeout"])
+        # Kill whatever the student's code left running in its process group.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        stdout.write(json.dumps({"id": job["id"], **outcome}) + "\n")
+        stdout.flush()
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024**2, 1)
+
+
+if __name__ == "__main__":
+    # Protocol lines go to the original stdout; anything else printed goes to stderr.
+    protocol = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    serve(sys.stdin, protocol)
