@@ -24,7 +24,7 @@ from typing import Callable
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.course import Course
-from autograder.execution import read_cell_runs
+from autograder.execution import TRUNCATED, read_cell_runs
 from autograder.notebooks import read
 from autograder.submissions import Submission
 from autograder.workers import Outcome, WorkerPool, default_size
@@ -53,7 +53,8 @@ def course_settings(course: Course, **overrides) -> Settings:
     loader = PyFileConfigLoader("nbgrader_config.py", path=str(course.root))
     config = loader.load_config()
     timeout = config.Execute.get("timeout", Settings.cell_timeout) if "Execute" in config else Settings.cell_timeout
-    return Settings(cell_timeout=float(timeout or Settings.cell_timeout), **overrides)
+    overrides.setdefault("cell_timeout", float(timeout or Settings.cell_timeout))
+    return Settings(**overrides)
 
 
 def hidden_paths(course: Course) -> list[str]:
@@ -73,6 +74,7 @@ class RunRecord:
     peak_rss_mb: float
     stopped: str | None        # why the notebook stopped before its last cell, if it did
     isolation: dict
+    notes: tuple[str, ...] = ()  # what else a TA should know: cells interrupted, output cut
 
 
 SIGNALS = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "a kill (SIGKILL)",
@@ -107,7 +109,7 @@ def _nbgrader_pass(course: Course, args: list[str], log: Path) -> dict[str, bool
     return oks
 
 
-def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings) -> list[dict]:
+def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings, log: Path) -> list[dict]:
     hidden = hidden_paths(course) if settings.isolate else []
     jobs = []
     for student in students:
@@ -116,7 +118,7 @@ def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings
         workdir.mkdir(parents=True)
         cells = [{"index": i, "source": c.source} for i, c in enumerate(nb.cells)
                  if c.cell_type == "code" and c.source.strip()]
-        jobs.append({"id": student, "cells": cells, "workdir": str(workdir), "hidden": hidden,
+        jobs.append({"id": student, "cells": cells, "workdir": str(workdir), "hidden": hidden, "log": str(log),
                      "cell_timeout": settings.cell_timeout, "wall_timeout": settings.wall_timeout,
                      "memory_bytes": settings.memory_bytes, "output_limit": settings.output_limit,
                      "isolate": settings.isolate})
@@ -128,13 +130,30 @@ def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunR
     runs = {run.index: run for run in read_cell_runs(workdir / "cells.jsonl")}
     sources = {c["index"]: c["source"] for c in job["cells"]}
     ran_all = all(index in runs for index in sources)
+    if (workdir / "child-error.txt").exists():
+        with open(Path(job["log"]), "a") as log:
+            log.write(f"{job['id']}: the grading process failed before the notebook ran:\n"
+                      + (workdir / "child-error.txt").read_text())
     stopped = stop_reason(outcome, ran_all, settings)
     cells = {str(i): {"source": sources[i], "outputs": r.outputs, "execution_count": r.execution_count}
              for i, r in runs.items()}
     isolation_file = workdir / "isolation.json"
     isolation = json.loads(isolation_file.read_text()) if isolation_file.exists() else {}
     return ({"cells": cells, "stopped": stopped},
-            RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation))
+            RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
+                      _notes(runs, settings)))
+
+
+def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:
+    notes = []
+    for index, run in sorted(runs.items()):
+        for output in run.outputs:
+            if output["output_type"] == "error" and output["ename"] == "CellTimeoutError":
+                notes.append(f"cell {index} ran for more than {settings.cell_timeout:g} s and was interrupted")
+            if output["output_type"] == "stream" and TRUNCATED in output["text"]:
+                notes.append(f"cell {index} printed more than {settings.output_limit // 1_000_000} MB; "
+                             "the rest of its output was dropped")
+    return tuple(notes)
 
 
 def execute(course: Course, submissions: list[Submission], settings: Settings, work: Path,
@@ -151,7 +170,7 @@ def execute(course: Course, submissions: list[Submission], settings: Settings, w
     scratch = Path(tempfile.mkdtemp(prefix="kit-runs-"))
     os.chmod(scratch, 0o711)
     try:
-        jobs = {job["id"]: job for job in _jobs(course, ready, scratch, settings)}
+        jobs = {job["id"]: job for job in _jobs(course, ready, scratch, settings, log)}
         with WorkerPool(settings.workers, dict(os.environ), course.root, work / "workers") as pool:
             def finished(outcome: Outcome) -> None:
                 cells, record = _record(jobs[outcome.id], outcome, settings)

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder import grading, reports
+from autograder import batch, grading, reports
 from autograder.course import Course, NbgraderFailed
 from autograder.notebooks import repo_root
 
@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="one .ipynb per student, or one folder per student (default: the bundled examples)")
     grade.add_argument("--course-dir", type=Path, default=repo_root(), help="nbgrader course directory")
     grade.add_argument("--out", type=Path, default=None, help="report folder (default: COURSE_DIR/grading)")
+    grade.add_argument("--engine", choices=("workers", "nbgrader"), default="workers",
+                       help="the kit's parallel workers (default) or plain `nbgrader autograde`")
+    grade.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
     validate = sub.add_parser("validate", help="which tests a notebook passes, hidden tests included")
     validate.add_argument("notebook", type=Path)
     return parser
@@ -44,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: {args.folder} is not a folder. Give the folder that holds the submitted "
                       "notebooks (one .ipynb or one folder per student).", file=sys.stderr)
                 return 2
-            results = grading.grade_folder(args.folder, args.course_dir, args.out)
+            settings = None
+            if args.workers:
+                settings = batch.course_settings(Course(args.course_dir.resolve()), workers=args.workers)
+            results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
+                                           settings=settings, progress=sys.stderr.isatty())
             out = (args.out or args.course_dir / "grading")
             print()
             print(reports.score_table(results))

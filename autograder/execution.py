@@ -34,6 +34,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
 NO_STDIN = "raw_input was called, but this frontend does not support input requests."
+TRUNCATED = "[output truncated"
 
 
 class CellTimeoutError(KeyboardInterrupt):
@@ -67,16 +68,18 @@ class OutputSink:
         self._append_stream(name, text)
 
     def _append_stream(self, name: str, text: str) -> None:
+        # Pieces are joined when the cell is done: adding to one growing string would take
+        # time quadratic in the output's size.
         last = self.outputs[-1] if self.outputs else None
         if last and last["output_type"] == "stream" and last["name"] == name:
-            last["text"] += text
+            last["pieces"].append(text)
         else:
-            self.outputs.append({"output_type": "stream", "name": name, "text": text})
+            self.outputs.append({"output_type": "stream", "name": name, "pieces": [text]})
 
     def _truncate(self, name: str) -> None:
         if not self.truncated:
             self.truncated = True
-            self._append_stream(name, f"\n[output truncated: this notebook printed more than "
+            self._append_stream(name, f"\n{TRUNCATED}: this notebook printed more than "
                                       f"{self.limit_bytes // 1_000_000} MB]\n")
 
     def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
@@ -91,6 +94,9 @@ class OutputSink:
 
     def take(self) -> list[dict]:
         taken, self.outputs = self.outputs, []
+        for output in taken:
+            if output["output_type"] == "stream":
+                output["text"] = "".join(output.pop("pieces"))
         return taken
 
 

@@ -8,7 +8,7 @@ Writers in :mod:`autograder.reports` render these values; nothing here formats o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nbgrader.api import Gradebook, MissingEntry
 
@@ -48,6 +48,8 @@ class SubmissionResult:
     manual_max: float = 0.0
     tests: tuple[TestResult, ...] = field(default_factory=tuple)
     reason: str = ""
+    seconds: float | None = None        # time the notebook ran in a worker
+    peak_rss_mb: float | None = None
 
     def test(self, gid: str) -> TestResult:
         return next(t for t in self.tests if t.grade_id == gid)
@@ -115,3 +117,10 @@ def read_result(course: Course, submission: Submission, autograde_log: str = "")
         return SubmissionResult(student, submission.path.name, GRADED, float(graded.code_score),
                                 float(graded.max_code_score), float(manual_max), tuple(tests),
                                 reason=submission.note or "")
+
+
+def with_run(result: SubmissionResult, record) -> SubmissionResult:
+    """The result with what the worker saw: time, memory, and why a notebook stopped early."""
+    stopped = record.stopped and f"Stopped early: {record.stopped}"
+    reason = "; ".join(x for x in (result.reason, stopped, *record.notes) if x)
+    return replace(result, seconds=record.seconds, peak_rss_mb=record.peak_rss_mb, reason=reason)

@@ -20,6 +20,7 @@ import ctypes
 import os
 import pwd
 import resource
+import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from pathlib import Path
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
-PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 
@@ -53,6 +54,20 @@ def _libc():
 def _mapped_bytes() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def die_with_parent() -> None:
+    """Be killed when the worker that forked this process dies."""
+    _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def own_folder(workdir: Path) -> None:
+    """Everything the run writes (home, temporary files, caches) goes to its own folder."""
+    import tempfile
+
+    for variable in ("HOME", "TMPDIR", "MPLCONFIGDIR", "IPYTHONDIR"):
+        os.environ[variable] = str(workdir)
+    tempfile.tempdir = str(workdir)
 
 
 def apply_limits(limits: Limits, isolation: Isolation) -> None:
@@ -115,6 +130,20 @@ def _read_only_except(libc, writable: Path) -> bool:
     return ok
 
 
+def _only_own_folder(libc, workdir: Path) -> bool:
+    """Cover the folder of all runs with an empty one that holds only this run's folder, so the
+    other students' runs of the batch cannot be listed or read."""
+    runs = workdir.parent
+    keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
+    try:
+        if not _mount(libc, "tmpfs", str(runs), "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=711"):
+            return False
+        workdir.mkdir()
+        return _mount(libc, f"/proc/self/fd/{keep}", str(workdir), None, MS_BIND)
+    finally:
+        os.close(keep)
+
+
 def isolate(hidden: list[Path], workdir: Path, limits: Limits, isolation: Isolation) -> None:
     """Cut the network, hide ``hidden`` and drop privileges, as far as allowed."""
     libc = _libc()
@@ -124,7 +153,7 @@ def isolate(hidden: list[Path], workdir: Path, limits: Limits, isolation: Isolat
         isolation.missing.append("network (needs root)")
     namespace = libc.unshare(CLONE_NEWNS) == 0 and _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
     if namespace:
-        hid = True
+        hid = _only_own_folder(libc, workdir)
         for path in hidden:
             if path.is_dir():
                 hid &= _mount(libc, "tmpfs", str(path), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k")
@@ -133,8 +162,6 @@ def isolate(hidden: list[Path], workdir: Path, limits: Limits, isolation: Isolat
         (isolation.applied if hid else isolation.missing).append("hidden tests, solution and gradebook hidden")
     else:
         isolation.missing.append("hiding files (needs root)")
-    for variable in ("HOME", "TMPDIR", "MPLCONFIGDIR"):
-        os.environ[variable] = str(workdir)
     if os.geteuid() != 0:
         isolation.missing.append("unprivileged user (needs root to switch)")
         return

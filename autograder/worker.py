@@ -52,16 +52,22 @@ def warm_up() -> None:
         plt.close("all")
 
 
-def run_child(job: dict) -> None:
+def run_child(job: dict, protocol_fds: tuple[int, ...]) -> None:
     """In the forked child: sandbox, then run the notebook's code cells. Never returns."""
     from autograder import execution, sandbox
 
     code = 0
     try:
+        # The worker's pipes are not the child's: closed here, a dead worker reads as EOF at
+        # once, and the child dies with its worker instead of running on as an orphan.
+        for fd in protocol_fds:
+            os.close(fd)
+        sandbox.die_with_parent()
         workdir = Path(job["workdir"])
         results = open(workdir / "cells.jsonl", "w")  # noqa: SIM115 - opened before dropping privileges
         isolation = sandbox.Isolation()
         limits = sandbox.Limits(memory_bytes=job["memory_bytes"])
+        sandbox.own_folder(workdir)
         sandbox.apply_limits(limits, isolation)
         if job.get("isolate", True):
             sandbox.isolate([Path(p) for p in job["hidden"]], workdir, limits, isolation)
@@ -113,7 +119,7 @@ def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
         job = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            run_child(job)
+            run_child(job, (stdin.fileno(), stdout.fileno()))
         outcome = wait_for(pid, job["wall_timeout"])
         # Kill whatever the student's code left running in its process group.
         with contextlib.suppress(ProcessLookupError, PermissionError):
