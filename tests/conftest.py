@@ -61,3 +61,12 @@ def graded_examples(tmp_path_factory) -> GradedBatch:
         results[submission.student_id] = (
             read_result(course, submission) if submission.gradable else rejected(submission))
     return GradedBatch(course, out, buffer.getvalue(), code, results)
+
+
+@pytest.fixture(scope="session")
+def verdicts(tmp_path_factory):
+    """The labelled set graded once through real `nbgrader autograde`: name -> Verdict."""
+    from labelled import report
+
+    graded = report.grade_labelled(tmp_path_factory.mktemp("labelled"))
+    return {v.case.name: v for v in graded}

@@ -2,7 +2,8 @@
 
 Every wrong submission must lose exactly the tests its catalogued mistake costs, with a
 message naming the mistake in each; every correct variation must earn every autograded
-point. The set is graded once per session by the same code as tests/labelled/report.py.
+point. The set is graded once per session (the ``verdicts`` fixture in conftest.py) by the
+same code as tests/labelled/report.py.
 """
 
 from __future__ import annotations
@@ -13,12 +14,6 @@ from autograder import mistakes
 from autograder.notebooks import autograded_tests, read, repo_root, source_path
 from labelled import report
 from labelled.cases import ALL, CORRECT, WRONG
-
-
-@pytest.fixture(scope="session")
-def verdicts(tmp_path_factory) -> dict[str, report.Verdict]:
-    graded = report.grade_labelled(tmp_path_factory.mktemp("labelled"))
-    return {v.case.name: v for v in graded}
 
 
 def _name(case) -> str:
