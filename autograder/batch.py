@@ -25,7 +25,6 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.course import Course
 from autograder.execution import TRUNCATED, read_cell_runs
-from autograder.notebooks import read
 from autograder.submissions import Submission
 from autograder.workers import Outcome, WorkerPool, default_size
 
@@ -82,6 +81,8 @@ SIGNALS = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "a kill (SIGK
 
 
 def stop_reason(outcome: Outcome, ran_all: bool, settings: Settings) -> str | None:
+    if outcome.prepare_error:
+        return outcome.prepare_error
     if outcome.worker_lost:
         return "the grading worker running this notebook was killed; the notebook was not finished"
     if outcome.timed_out:
@@ -97,28 +98,34 @@ def stop_reason(outcome: Outcome, ran_all: bool, settings: Settings) -> str | No
     return None
 
 
-def _nbgrader_pass(course: Course, args: list[str], log: Path) -> dict[str, bool]:
-    done = subprocess.run([sys.executable, "-m", "autograder.nbgrader_pass", *args], cwd=course.root,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, env=dict(os.environ))
-    with open(log, "a") as f:
-        f.write(done.stderr)
-    oks = {}
-    for line in done.stdout.splitlines():
-        record = json.loads(line)
-        oks[record["student"]] = record["ok"]
-    return oks
+class _Replay:
+    """nbgrader's converter in one process for the batch, grading each record as it is written."""
+
+    def __init__(self, course: Course, records_dir: Path, log: Path):
+        self.log = open(log, "a")  # noqa: SIM115 - open for the pass's lifetime
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.nbgrader_pass", "replay", str(records_dir), "-"],
+            cwd=course.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
+            env=dict(os.environ))
+
+    def grade(self, student: str) -> None:
+        self.process.stdin.write(student + "\n")
+        self.process.stdin.flush()
+
+    def finish(self) -> dict[str, bool]:
+        out, _ = self.process.communicate()
+        self.log.close()
+        return {r["student"]: r["ok"] for r in map(json.loads, out.splitlines())}
 
 
 def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings, log: Path) -> list[dict]:
     hidden = hidden_paths(course) if settings.isolate else []
     jobs = []
     for student in students:
-        nb = read(course.autograded_notebook(student))
         workdir = scratch / student
         workdir.mkdir(parents=True)
-        cells = [{"index": i, "source": c.source} for i, c in enumerate(nb.cells)
-                 if c.cell_type == "code" and c.source.strip()]
-        jobs.append({"id": student, "cells": cells, "workdir": str(workdir), "hidden": hidden, "log": str(log),
+        jobs.append({"id": student, "submitted": str(course.submitted_notebook(student)), "db_url": course.db_url,
+                     "workdir": str(workdir), "hidden": hidden, "log": str(log),
                      "cell_timeout": settings.cell_timeout, "wall_timeout": settings.wall_timeout,
                      "memory_bytes": settings.memory_bytes, "output_limit": settings.output_limit,
                      "isolate": settings.isolate})
@@ -128,7 +135,8 @@ def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings
 def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunRecord]:
     workdir = Path(job["workdir"])
     runs = {run.index: run for run in read_cell_runs(workdir / "cells.jsonl")}
-    sources = {c["index"]: c["source"] for c in job["cells"]}
+    prepared = workdir / "prepared.json"
+    sources = {c["index"]: c["source"] for c in (json.loads(prepared.read_text()) if prepared.exists() else [])}
     ran_all = all(index in runs for index in sources)
     if (workdir / "child-error.txt").exists():
         with open(Path(job["log"]), "a") as log:
@@ -158,27 +166,30 @@ def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:
 
 def execute(course: Course, submissions: list[Submission], settings: Settings, work: Path,
             on_done: Callable[[RunRecord], None] = lambda r: None) -> dict[str, RunRecord]:
-    """Autograde ``submissions`` (already in ``submitted/``) with the worker pool."""
-    students = [s.student_id for s in submissions]
+    """Autograde ``submissions`` (already in ``submitted/``) with the worker pool.
+
+    The workers prepare and run the notebooks in parallel; one nbgrader process grades each
+    record as soon as it is written, while the workers go on with the next notebooks.
+    """
     work.mkdir(parents=True, exist_ok=True)
     log = work / "nbgrader.log"
-    prepared = _nbgrader_pass(course, ["sanitize", *students], log)
-    ready = [s for s in students if prepared.get(s)]
     records_dir = work / "records"
     records_dir.mkdir(parents=True, exist_ok=True)
     records: dict[str, RunRecord] = {}
     scratch = Path(tempfile.mkdtemp(prefix="kit-runs-"))
     os.chmod(scratch, 0o711)
+    replay = _Replay(course, records_dir, log)
     try:
-        jobs = {job["id"]: job for job in _jobs(course, ready, scratch, settings, log)}
+        jobs = {job["id"]: job for job in _jobs(course, [s.student_id for s in submissions], scratch, settings, log)}
         with WorkerPool(settings.workers, dict(os.environ), course.root, work / "workers") as pool:
             def finished(outcome: Outcome) -> None:
                 cells, record = _record(jobs[outcome.id], outcome, settings)
                 (records_dir / f"{outcome.id}.json").write_text(json.dumps(cells))
                 records[outcome.id] = record
+                replay.grade(outcome.id)
                 on_done(record)
             pool.run(jobs.values(), finished)
     finally:
+        replay.finish()
         shutil.rmtree(scratch, ignore_errors=True)
-    _nbgrader_pass(course, ["replay", str(records_dir), *records], log)
     return records

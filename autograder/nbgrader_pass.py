@@ -1,7 +1,7 @@
 """nbgrader's own autograde, with the execution done by the kit's workers.
 
     python -m autograder.nbgrader_pass sanitize STUDENT...            (run in the course directory)
-    python -m autograder.nbgrader_pass replay RESULTS_DIR STUDENT...
+    python -m autograder.nbgrader_pass replay RESULTS_DIR STUDENT...   (or "-": ids on stdin)
 
 Both passes run nbgrader's ``Autograde`` converter with the course's configuration, so every
 rule is nbgrader's: test cells (hidden tests included) restored from the gradebook, deleted
@@ -92,6 +92,8 @@ def run(mode: str, students: list[str], results_dir: str = "") -> int:
         replay.ReplayExecution.results_dir = results_dir
         app.update_config(replay)
     failed = 0
+    if students == ["-"]:  # one student id per line, as the workers finish them
+        students = (line.strip() for line in sys.stdin if line.strip())
     for student in students:
         app.coursedir.student_id = student
         converter = Autograde(coursedir=app.coursedir, parent=app)

@@ -27,8 +27,9 @@ from pathlib import Path
 # the worker's environment is set the same way by the pool before Python starts.
 
 
-def warm_up() -> None:
-    """Import and exercise what every submission uses, so children start warm."""
+def warm_up() -> list:
+    """Import and exercise what every submission uses, so children start warm; the course's
+    sanitizing steps, ready for use."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -38,7 +39,7 @@ def warm_up() -> None:
     import autograder.checks.part1  # noqa: F401 - the hidden tests, loaded before files are hidden
     import autograder.checks.part2  # noqa: F401
     import autograder.checks.part3  # noqa: F401
-    from autograder import data, execution, reference, sandbox  # noqa: F401
+    from autograder import data, execution, prepare, reference, sandbox  # noqa: F401
 
     torch.set_num_threads(1)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -50,6 +51,7 @@ def warm_up() -> None:
         plt.figure()
         plt.plot([0, 1])
         plt.close("all")
+    return prepare.sanitize_steps(prepare.course_config(Path.cwd()))
 
 
 def run_child(job: dict, protocol_fds: tuple[int, ...]) -> None:
@@ -73,7 +75,7 @@ def run_child(job: dict, protocol_fds: tuple[int, ...]) -> None:
             sandbox.isolate([Path(p) for p in job["hidden"]], workdir, limits, isolation)
         (workdir / "isolation.json").write_text(json.dumps(isolation.__dict__))
         os.chdir(workdir)
-        cells = [(c["index"], c["source"]) for c in job["cells"]]
+        cells = [(c["index"], c["source"]) for c in json.loads((workdir / "prepared.json").read_text())]
         execution.run_cells(cells, timeout=job["cell_timeout"], output_limit=job["output_limit"],
                             workdir=workdir, on_cell=lambda run: execution.write_cell_run(results, run))
     except BaseException:  # noqa: BLE001 - the child must never return into the worker's loop
@@ -110,13 +112,30 @@ def wait_for(pid: int, wall_seconds: float) -> dict:
     }
 
 
+def prepare_job(job: dict, steps: list) -> str | None:
+    """Write the cells nbgrader would run to the job's folder; why not, if it cannot."""
+    from autograder import prepare
+
+    try:
+        cells = job.get("cells") or prepare.prepared_cells(Path(job["submitted"]), job["id"], job["db_url"], steps)
+    except Exception as error:  # noqa: BLE001 - nbgrader's own pass will report it the same way
+        return f"nbgrader could not prepare the notebook: {type(error).__name__}: {str(error)[:300]}"
+    (Path(job["workdir"]) / "prepared.json").write_text(json.dumps(cells))
+    return None
+
+
 def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
-    warm_up()
+    steps = warm_up()
     rss = _rss_mb()
     stdout.write(json.dumps({"ready": True, "pid": os.getpid(), "rss_mb": rss}) + "\n")
     stdout.flush()
     for line in stdin:
         job = json.loads(line)
+        problem = prepare_job(job, steps)
+        if problem:
+            stdout.write(json.dumps({"id": job["id"], "exit_code": None, "prepare_error": problem}) + "\n")
+            stdout.flush()
+            continue
         pid = os.fork()
         if pid == 0:
             run_child(job, (stdin.fileno(), stdout.fileno()))

@@ -30,6 +30,7 @@ class Outcome:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
     worker_lost: bool = False
+    prepare_error: str | None = None
 
 
 class WorkerFailed(RuntimeError):
