@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -99,23 +100,39 @@ def stop_reason(outcome: Outcome, ran_all: bool, settings: Settings) -> str | No
 
 
 class _Replay:
-    """nbgrader's converter in one process for the batch, grading each record as it is written."""
+    """nbgrader's converter in one process for the batch, grading each record as it is written.
 
-    def __init__(self, course: Course, records_dir: Path, log: Path):
+    ``on_graded(student)`` is called as soon as nbgrader has a student's grades in the
+    gradebook, so a batch stopped half-way keeps what it finished.
+    """
+
+    def __init__(self, course: Course, records_dir: Path, log: Path, on_graded: Callable[[str], None]):
         self.log = open(log, "a")  # noqa: SIM115 - open for the pass's lifetime
         self.process = subprocess.Popen(
             [sys.executable, "-m", "autograder.nbgrader_pass", "replay", str(records_dir), "-"],
             cwd=course.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
             env=dict(os.environ))
+        self.graded: dict[str, bool] = {}
+        self.reader = threading.Thread(target=self._read, args=(on_graded,), daemon=True)
+        self.reader.start()
+
+    def _read(self, on_graded: Callable[[str], None]) -> None:
+        for line in self.process.stdout:
+            record = json.loads(line)
+            self.graded[record["student"]] = record["ok"]
+            if record["ok"]:
+                on_graded(record["student"])
 
     def grade(self, student: str) -> None:
         self.process.stdin.write(student + "\n")
         self.process.stdin.flush()
 
     def finish(self) -> dict[str, bool]:
-        out, _ = self.process.communicate()
+        self.process.stdin.close()
+        self.process.wait()
+        self.reader.join()
         self.log.close()
-        return {r["student"]: r["ok"] for r in map(json.loads, out.splitlines())}
+        return self.graded
 
 
 def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings, log: Path) -> list[dict]:
@@ -165,7 +182,8 @@ def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:
 
 
 def execute(course: Course, submissions: list[Submission], settings: Settings, work: Path,
-            on_done: Callable[[RunRecord], None] = lambda r: None) -> dict[str, RunRecord]:
+            on_done: Callable[[RunRecord], None] = lambda r: None,
+            on_graded: Callable[[RunRecord], None] = lambda r: None) -> dict[str, RunRecord]:
     """Autograde ``submissions`` (already in ``submitted/``) with the worker pool.
 
     The workers prepare and run the notebooks in parallel; one nbgrader process grades each
@@ -178,7 +196,7 @@ def execute(course: Course, submissions: list[Submission], settings: Settings, w
     records: dict[str, RunRecord] = {}
     scratch = Path(tempfile.mkdtemp(prefix="kit-runs-"))
     os.chmod(scratch, 0o711)
-    replay = _Replay(course, records_dir, log)
+    replay = _Replay(course, records_dir, log, lambda student: on_graded(records[student]))
     try:
         jobs = {job["id"]: job for job in _jobs(course, [s.student_id for s in submissions], scratch, settings, log)}
         with WorkerPool(settings.workers, dict(os.environ), course.root, work / "workers") as pool:

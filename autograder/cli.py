@@ -1,7 +1,7 @@
 """``python -m autograder``: a thin command line over :mod:`autograder.grading`.
 
     release             regenerate assignments/ from solutions/ with nbgrader
-    grade [DIR]         grade a folder of notebooks (default: the bundled examples)
+    grade [DIR|ZIP]     grade a folder or LMS zip of notebooks (default: the bundled examples)
     validate NOTEBOOK   run one notebook against every test, hidden ones included
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from autograder import batch, grading, reports
 from autograder.course import Course, NbgraderFailed
 from autograder.notebooks import repo_root
+from autograder.submissions import NotSubmissions
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,12 +25,15 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--course-dir", type=Path, default=repo_root())
     grade = sub.add_parser("grade", help="grade a folder of submitted notebooks")
     grade.add_argument("folder", nargs="?", type=Path, default=grading.EXAMPLES,
-                       help="one .ipynb per student, or one folder per student (default: the bundled examples)")
+                       help="a folder or an LMS zip: one .ipynb or one folder per student, named by student id "
+                            "(default: the bundled examples)")
     grade.add_argument("--course-dir", type=Path, default=repo_root(), help="nbgrader course directory")
     grade.add_argument("--out", type=Path, default=None, help="report folder (default: COURSE_DIR/grading)")
     grade.add_argument("--engine", choices=("workers", "nbgrader"), default="workers",
                        help="the kit's parallel workers (default) or plain `nbgrader autograde`")
     grade.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
+    grade.add_argument("--force", action="store_true",
+                       help="grade again the notebooks an earlier run already graded (default: keep them)")
     validate = sub.add_parser("validate", help="which tests a notebook passes, hidden tests included")
     validate.add_argument("notebook", type=Path)
     return parser
@@ -43,15 +47,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Regenerated {args.course_dir / 'assignments'} from solutions/.")
             return 0
         if args.command == "grade":
-            if not args.folder.is_dir():
-                print(f"error: {args.folder} is not a folder. Give the folder that holds the submitted "
-                      "notebooks (one .ipynb or one folder per student).", file=sys.stderr)
+            if not (args.folder.is_dir() or (args.folder.is_file() and args.folder.suffix == ".zip")):
+                print(f"error: {args.folder} is neither a folder nor a .zip. Give the folder that holds the "
+                      "submitted notebooks (one .ipynb or one folder per student), or the LMS's zip of them.",
+                      file=sys.stderr)
                 return 2
             settings = None
             if args.workers:
                 settings = batch.course_settings(Course(args.course_dir.resolve()), workers=args.workers)
             results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
-                                           settings=settings, progress=sys.stderr.isatty())
+                                           settings=settings, progress=sys.stderr.isatty(), force=args.force)
             out = (args.out or args.course_dir / "grading")
             print()
             print(reports.score_table(results))
@@ -65,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             result = grading.validate_notebook(args.notebook)
             print(reports.validation_report(result))
             return 0 if result.status == "graded" and not result.failed_tests else 1
-    except NbgraderFailed as error:
+    except (NbgraderFailed, NotSubmissions) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 2

@@ -9,6 +9,9 @@ as failed; it never stops the rest of the batch.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import shutil
 import sys
 import tempfile
@@ -21,7 +24,7 @@ from autograder import batch, reports
 from autograder.course import Course, scratch_course
 from autograder.notebooks import autograded_tests, read, repo_root, source_path
 from autograder.results import SubmissionResult, read_result, rejected, with_run
-from autograder.submissions import Submission, check_notebook, collect, student_id_for
+from autograder.submissions import Submission, check_notebook, collect, student_id_for, unpack
 
 EXAMPLES = repo_root() / "examples" / "submissions"
 
@@ -47,36 +50,74 @@ def grade_submissions(course: Course, submissions: list[Submission], say: Callab
     return results, log
 
 
+def _fingerprint(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def _grading_inputs(course: Course) -> list[Path]:
+    """What a grade depends on besides the submission: the source notebook and the checks."""
+    checks = Path(__file__).resolve().parent / "checks"
+    return [source_path(course.root), *sorted(checks.glob("*.py"))]
+
+
 def _grade_with_workers(course: Course, submissions: list[Submission], out: Path, settings: batch.Settings | None,
-                        say: Callable[[str], None], progress: bool):
-    """Autograde the gradable submissions with the kit's warm workers; results in the given order."""
+                        say: Callable[[str], None], progress: bool, force: bool):
+    """Autograde the gradable submissions with the kit's warm workers; results in the given order.
+
+    A submission graded by an earlier run (same file, grades in the gradebook) is kept as it
+    was unless ``force``: a batch stopped half-way resumes where it stopped.
+    """
+    done = out / "work" / "done"
+    done.mkdir(parents=True, exist_ok=True)
+    inputs = _grading_inputs(course)
     gradable = [s for s in submissions if s.gradable]
-    records: dict = {}
-    if gradable:
-        for s in gradable:
+    kept = {}
+    for s in gradable:
+        marker = done / f"{s.student_id}.json"
+        if not force and marker.exists() and course.autograded_notebook(s.student_id).exists():
+            saved = json.loads(marker.read_text())
+            if saved.get("sha256") == _fingerprint(s.path, *inputs):
+                kept[s.student_id] = batch.RunRecord(**{**saved["record"], "notes": tuple(saved["record"]["notes"])})
+    todo = [s for s in gradable if s.student_id not in kept]
+    records: dict = dict(kept)
+    if kept:
+        say(f"{len(kept)} notebook(s) already graded by an earlier run (use --force to grade them again).")
+    if todo:
+        for s in todo:
+            (done / f"{s.student_id}.json").unlink(missing_ok=True)
             course.submit(s.student_id, s.path)
         settings = settings or batch.course_settings(course)
-        say(f"Grading {len(gradable)} notebook(s) with {settings.workers} worker(s) ...")
-        bar = tqdm(total=len(gradable), unit="notebook", disable=not progress, file=sys.stderr)
-        records = batch.execute(course, gradable, settings, out / "work",
-                                on_done=lambda record: (bar.update(1), bar.set_postfix_str(record.student_id)))
+        paths = {s.student_id: s.path for s in todo}
+
+        def graded(record) -> None:
+            (done / f"{record.student_id}.json").write_text(json.dumps(
+                {"sha256": _fingerprint(paths[record.student_id], *inputs), "record": dataclasses.asdict(record)}))
+
+        say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s) ...")
+        bar = tqdm(total=len(todo), unit="notebook", disable=not progress, file=sys.stderr)
+        records.update(batch.execute(course, todo, settings, out / "work", on_graded=graded,
+                                     on_done=lambda r: (bar.update(1), bar.set_postfix_str(r.student_id))))
         bar.close()
+    log_path = out / "work" / "nbgrader.log"
+    log = log_path.read_text() if log_path.exists() else ""
     results = []
     for s in submissions:
         if not s.gradable:
             results.append(rejected(s))
             continue
-        result = read_result(course, s, (out / "work" / "nbgrader.log").read_text())
-        record = records.get(s.student_id)
-        if record is not None:
-            result = with_run(result, record)
+        result = read_result(course, s, log)
+        if s.student_id in records:
+            result = with_run(result, records[s.student_id])
         results.append(result)
     return results
 
 
 def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_dir: Path | None = None,
                  say: Callable[[str], None] = _say, engine: str = "workers", settings: batch.Settings | None = None,
-                 progress: bool = False) -> list[SubmissionResult]:
+                 progress: bool = False, force: bool = False) -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
@@ -87,12 +128,15 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
     out.mkdir(parents=True, exist_ok=True)
     say(f"nbgrader generate_assignment: {course.root}")
     logs = [course.generate_assignment().log]
-    submissions = collect(Path(folder), test_ids(course))
+    folder = Path(folder)
+    if folder.is_file() and folder.suffix == ".zip":
+        folder = unpack(folder, out / "work" / "unpacked")
+    submissions = collect(folder, test_ids(course))
     if engine == "nbgrader":
         results, autograde_log = grade_submissions(course, submissions, say)
         logs.append(autograde_log)
     else:
-        results = _grade_with_workers(course, submissions, out, settings, say, progress)
+        results = _grade_with_workers(course, submissions, out, settings, say, progress, force)
     if any(r.status == "graded" for r in results):
         say("nbgrader generate_feedback and export ...")
         logs.append(course.generate_feedback().log)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,36 @@ EMPTY_FOLDER = "the folder holds no .ipynb file."
 SEVERAL_NOTEBOOKS = "the folder holds several notebooks ({names}) and none is named {notebook}.ipynb."
 DUPLICATE_ID = "another submission already uses the student id '{student}' (from {other})."
 MISSING_CELLS_NOTE = "{count} test cell(s) were missing and were put back before grading: {ids}."
+BAD_ZIP = ("{name} is not a readable zip file ({error}). Download the submissions from the LMS again, "
+           "or unpack them into a folder and grade the folder.")
+
+
+class NotSubmissions(ValueError):
+    """The input is neither a folder of submissions nor a readable zip of them."""
+
+
+def unpack(archive: Path, into: Path) -> Path:
+    """An LMS download (a zip of one notebook or one folder per student) as a folder.
+
+    Entries that would land outside ``into`` and the archivers' own folders (``__MACOSX``) are
+    skipped; a zip that wraps everything in one top folder is looked into.
+    """
+    if into.exists():
+        shutil.rmtree(into)
+    into.mkdir(parents=True)
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            for member in zipped.infolist():
+                parts = Path(member.filename).parts
+                if not parts or member.filename.startswith("/") or ".." in parts or parts[0] == "__MACOSX":
+                    continue
+                zipped.extract(member, into)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise NotSubmissions(BAD_ZIP.format(name=archive.name, error=error)) from error
+    entries = [p for p in into.iterdir() if not p.name.startswith(".")]
+    if len(entries) == 1 and entries[0].is_dir() and len(list(entries[0].iterdir())) > 1:
+        return entries[0]  # one folder around all the submissions
+    return into
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from autograder.notebooks import submission
 from autograder.submissions import EMPTY_FOLDER, collect, student_id_for
@@ -54,3 +55,28 @@ def test_submission_builder_refuses_unknown_cells():
     import pytest
     with pytest.raises(KeyError):
         submission({"no_such_cell": "pass"})
+
+
+def test_an_lms_zip_is_unpacked_into_one_entry_per_student(tmp_path):
+    import zipfile
+
+    from autograder.submissions import unpack
+
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("download/ada.ipynb", "{}")
+        zipped.writestr("download/ben/lstm_gru.ipynb", "{}")
+        zipped.writestr("__MACOSX/download/._ada.ipynb", "junk")
+        zipped.writestr("../escape.ipynb", "{}")
+    folder = unpack(archive, tmp_path / "unpacked")
+    assert sorted(p.name for p in folder.iterdir()) == ["ada.ipynb", "ben"]
+    assert not (tmp_path / "escape.ipynb").exists()
+
+
+def test_a_broken_zip_names_the_file_and_the_fix(tmp_path):
+    from autograder.submissions import NotSubmissions, unpack
+
+    archive = tmp_path / "download.zip"
+    archive.write_text("not a zip")
+    with pytest.raises(NotSubmissions, match=r"download.zip is not a readable zip file .* unpack them into a folder"):
+        unpack(archive, tmp_path / "unpacked")
