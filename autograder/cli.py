@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--engine", choices=("workers", "nbgrader"), default="workers",
                        help="the kit's parallel workers (default) or plain `nbgrader autograde`")
     grade.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
+    grade.add_argument("--hidden-messages", choices=("shown", "hidden"), default="shown",
+                       help="whether Gradescope's results.json shows the messages of failed hidden tests")
     grade.add_argument("--force", action="store_true",
                        help="grade again the notebooks an earlier run already graded (default: keep them)")
     validate = sub.add_parser("validate", help="which tests a notebook passes, hidden tests included")
@@ -56,12 +58,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.workers:
                 settings = batch.course_settings(Course(args.course_dir.resolve()), workers=args.workers)
             results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
-                                           settings=settings, progress=sys.stderr.isatty(), force=args.force)
+                                           settings=settings, progress=sys.stderr.isatty(), force=args.force,
+                                           hidden_messages=args.hidden_messages)
             out = (args.out or args.course_dir / "grading")
             print()
             print(reports.score_table(results))
-            print(f"\nWrote {out / 'grades.csv'}, feedback in {out / 'feedback'}, nbgrader's export in "
-                  f"{out / 'nbgrader_export.csv'}.")
+            print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, feedback in {out / 'feedback'}, "
+                  f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}.")
             return 0
         if args.command == "validate":
             if not args.notebook.is_file():

@@ -117,7 +117,7 @@ def _grade_with_workers(course: Course, submissions: list[Submission], out: Path
 
 def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_dir: Path | None = None,
                  say: Callable[[str], None] = _say, engine: str = "workers", settings: batch.Settings | None = None,
-                 progress: bool = False, force: bool = False) -> list[SubmissionResult]:
+                 progress: bool = False, force: bool = False, hidden_messages: str = "shown") -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
@@ -149,6 +149,8 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
                 shutil.copyfile(html, feedback_dir / f"{r.student_id}.html")
     (out / "nbgrader.log").write_text("\n".join(logs))
     reports.write_grades_csv(results, out / "grades.csv")
+    reports.write_gradescope(results, out / "gradescope", hidden_messages)
+    reports.write_summary(results, out / "summary.html")
     return results
 
 

@@ -1,8 +1,13 @@
-"""Writers: render :class:`autograder.results.SubmissionResult` values as text and CSV."""
+"""Writers: render :class:`autograder.results.SubmissionResult` values as text, CSV, Gradescope
+``results.json`` and a summary page with plots."""
 
 from __future__ import annotations
 
+import base64
 import csv
+import html
+import io
+import json
 from pathlib import Path
 
 from autograder.results import GRADED, SubmissionResult
@@ -62,3 +67,85 @@ def validation_report(result: SubmissionResult) -> str:
         if not t.passed and t.message:
             lines.extend(f"        {line}" for line in t.message.splitlines())
     return "\n".join(lines)
+
+
+HIDDEN_MESSAGE = "A hidden test failed; its message is released with the grades."
+
+
+def _shown(test, hidden_messages: str) -> str:
+    return HIDDEN_MESSAGE if test.from_hidden and hidden_messages == "hidden" else test.message
+
+
+def write_gradescope(results: list[SubmissionResult], folder: Path, hidden_messages: str = "shown") -> None:
+    """One Gradescope ``results.json`` per submission, in ``folder/<student_id>/``."""
+    for r in results:
+        target = folder / r.student_id
+        target.mkdir(parents=True, exist_ok=True)
+        if r.status == GRADED:
+            content = {
+                "score": r.score,
+                "execution_time": round(r.seconds or 0.0, 2),
+                "output": r.reason,
+                "tests": [{"name": t.grade_id, "score": t.score, "max_score": t.points,
+                           "status": "passed" if t.passed else "failed",
+                           "output": _shown(t, hidden_messages), "visibility": "visible"} for t in r.tests],
+            }
+        else:
+            content = {"score": 0, "output": f"Not graded: {r.reason}", "tests": []}
+        (target / "results.json").write_text(json.dumps(content, indent=2))
+
+
+def _figure_html(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+
+
+def write_summary(results: list[SubmissionResult], path: Path) -> None:
+    """A page a TA opens in a browser: score histogram, pass rate per test, time per submission."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    graded = [r for r in results if r.status == GRADED]
+    figures = []
+    if graded:
+        fig, ax = plt.subplots(figsize=(6, 3))
+        top = max(r.max_score for r in graded)
+        ax.hist([r.score for r in graded], bins=range(0, int(top) + 2), color="#4c72b0", edgecolor="white")
+        ax.set_xlabel(f"autograded score (of {top:g})")
+        ax.set_ylabel("submissions")
+        ax.set_title("Scores")
+        figures.append(_figure_html(fig))
+        plt.close(fig)
+        names = [t.grade_id for t in graded[0].tests]
+        rates = [sum(r.test(n).passed for r in graded) / len(graded) for n in names]
+        fig, ax = plt.subplots(figsize=(6, 0.25 * len(names) + 1))
+        ax.barh(names[::-1], rates[::-1], color="#55a868")
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("share of graded submissions passing")
+        ax.set_title("Pass rate per test")
+        figures.append(_figure_html(fig))
+        plt.close(fig)
+        timed = [r for r in graded if r.seconds is not None]
+        if timed:
+            fig, ax = plt.subplots(figsize=(6, 3))
+            ax.bar(range(len(timed)), [r.seconds for r in timed], color="#c44e52")
+            ax.set_xticks(range(len(timed)), [r.student_id for r in timed], rotation=90, fontsize=7)
+            ax.set_ylabel("seconds")
+            ax.set_title("Time per submission")
+            figures.append(_figure_html(fig))
+            plt.close(fig)
+    rows = "".join(
+        f"<tr><td>{html.escape(r.student_id)}</td><td>{html.escape(r.file)}</td><td>{r.status}</td>"
+        f"<td>{_points(r.score) + ' / ' + _points(r.max_score) if r.status == GRADED else '-'}</td>"
+        f"<td>{html.escape(', '.join(t.grade_id for t in r.failed_tests))}</td>"
+        f"<td>{html.escape(r.reason)}</td></tr>" for r in results)
+    path.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>Class summary</title>"
+        "<style>body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ddd;padding:4px 8px;"
+        "text-align:left;vertical-align:top}table{border-collapse:collapse}</style></head><body>"
+        f"<h1>Class summary</h1><p>{len(results)} submission(s): {len(graded)} graded, "
+        f"{len(results) - len(graded)} not graded.</p>{''.join(figures)}"
+        "<h2>Every submission</h2><table><tr><th>student</th><th>file</th><th>status</th><th>autograded</th>"
+        f"<th>tests lost</th><th>notes</th></tr>{rows}</table></body></html>")

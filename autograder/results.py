@@ -32,6 +32,7 @@ class TestResult:
     points: float
     score: float
     message: str = ""
+    from_hidden: bool = False   # the message came from a hidden check (CheckFailed)
 
     @property
     def passed(self) -> bool:
@@ -74,11 +75,15 @@ def cell_message(cell) -> str:
     return ""
 
 
-def _messages(course: Course, student: str) -> dict[str, str]:
+def _from_hidden(cell) -> bool:
+    return any(o.output_type == "error" and o.ename == "CheckFailed" for o in cell.get("outputs", []))
+
+
+def _messages(course: Course, student: str) -> dict[str, tuple[str, bool]]:
     path = course.autograded_notebook(student)
     if not path.exists():
         return {}
-    return {grade_id(c): cell_message(c) for c in read(path).cells if is_autograded_test(c)}
+    return {grade_id(c): (cell_message(c), _from_hidden(c)) for c in read(path).cells if is_autograded_test(c)}
 
 
 def _log_error_for(log: str, student: str) -> str:
@@ -110,8 +115,8 @@ def read_result(course: Course, submission: Submission, autograde_log: str = "")
             if cell.cell_type != "code":
                 continue
             grade = gb.find_grade(cell.name, NOTEBOOK, ASSIGNMENT, student)
-            tests.append(TestResult(cell.name, float(cell.max_score), float(grade.score),
-                                    messages.get(cell.name, "")))
+            message, hidden = messages.get(cell.name, ("", False))
+            tests.append(TestResult(cell.name, float(cell.max_score), float(grade.score), message, hidden))
         order = {gid: i for i, gid in enumerate(messages)}
         tests.sort(key=lambda t: order.get(t.grade_id, len(order)))
         return SubmissionResult(student, submission.path.name, GRADED, float(graded.code_score),

@@ -160,3 +160,36 @@ def test_validate_lists_each_test_with_its_message():
     assert re.search(r"PASS  test_p1_setup\s+1/1", done.stdout)
     assert re.search(r"FAIL  test_p3_hidden_state\s+0/1", done.stdout)
     assert "not an `(h, c)` tuple" in done.stdout
+
+
+def test_gradescope_results_and_the_class_summary_are_written(graded_examples):
+    import json
+
+    out = graded_examples.out
+    ada = json.loads((out / "gradescope" / "ada" / "results.json").read_text())
+    assert ada["score"] == MAX and len(ada["tests"]) == len(ALL_TESTS)
+    assert all(t["status"] == "passed" and t["score"] == t["max_score"] for t in ada["tests"])
+    dev = json.loads((out / "gradescope" / "dev" / "results.json").read_text())
+    shapes = next(t for t in dev["tests"] if t["name"] == "test_p3_shapes")
+    assert shapes["score"] == 0 and "not an `(h, c)` tuple" in shapes["output"]
+    ivy = json.loads((out / "gradescope" / "ivy" / "results.json").read_text())
+    assert ivy["score"] == 0 and ivy["output"].startswith("Not graded: not a notebook")
+    summary = (out / "summary.html").read_text()
+    assert summary.count("<img") == 3  # score histogram, pass rate per test, time per submission
+    assert all(f"<td>{name}</td>" in summary for name in ("ada", "ben", "cleo", "dev", "eve", "fay", "gus", "ivy"))
+
+
+def test_hidden_test_messages_can_be_withheld_from_gradescope(tmp_path):
+    import json
+
+    from autograder import reports
+    from autograder.results import SubmissionResult, TestResult
+
+    result = SubmissionResult("zoe", "zoe.ipynb", "graded", 1.0, 3.0, 0.0, (
+        TestResult("test_a", 1, 1),
+        TestResult("test_b", 1, 0, "CheckFailed message", from_hidden=True),
+        TestResult("test_c", 1, 0, "A public assert failed (AssertionError with no message).")))
+    reports.write_gradescope([result], tmp_path, hidden_messages="hidden")
+    tests = json.loads((tmp_path / "zoe" / "results.json").read_text())["tests"]
+    assert [t["output"] for t in tests] == ["", reports.HIDDEN_MESSAGE,
+                                           "A public assert failed (AssertionError with no message)."]
