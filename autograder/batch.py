@@ -24,6 +24,7 @@ from typing import Callable
 
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder import review
 from autograder.course import Course
 from autograder.execution import TRUNCATED, read_cell_runs
 from autograder.submissions import Submission
@@ -152,8 +153,9 @@ def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings
 def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunRecord]:
     workdir = Path(job["workdir"])
     runs = {run.index: run for run in read_cell_runs(workdir / "cells.jsonl")}
-    prepared = workdir / "prepared.json"
-    sources = {c["index"]: c["source"] for c in (json.loads(prepared.read_text()) if prepared.exists() else [])}
+    prepared_file = workdir / "prepared.json"
+    prepared = json.loads(prepared_file.read_text()) if prepared_file.exists() else []
+    sources = {c["index"]: c["source"] for c in prepared}
     ran_all = all(index in runs for index in sources)
     if (workdir / "child-error.txt").exists():
         with open(Path(job["log"]), "a") as log:
@@ -166,7 +168,8 @@ def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunR
     isolation = json.loads(isolation_file.read_text()) if isolation_file.exists() else {}
     return ({"cells": cells, "stopped": stopped},
             RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
-                      _notes(runs, settings)))
+                      _notes(runs, settings) + tuple(f"flagged for review, it changes a module the tests use: {line}"
+                                                     for line in review.flagged_lines(prepared))))
 
 
 def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import ASSIGNMENT, NOTEBOOK
+from autograder.notebooks import is_autograded_test
 
 
 def course_config(course_root: Path) -> Config:
@@ -37,11 +38,11 @@ def sanitize_steps(config: Config) -> list:
 
 
 def prepared_cells(submitted: Path, student: str, db_url: str, steps: list) -> list[dict]:
-    """``[{"index", "source"}]`` of the code cells nbgrader would execute, in order."""
+    """``[{"index", "source", "test"}]`` of the code cells nbgrader would execute, in order."""
     nb = nbformat.read(str(submitted), as_version=nbformat.NO_CONVERT)
     nb = nbformat.convert(nb, 4)
     resources = {"nbgrader": {"db_url": db_url, "assignment": ASSIGNMENT, "notebook": NOTEBOOK, "student": student}}
     for step in steps:
         nb, resources = step.preprocess(nb, resources)
-    return [{"index": i, "source": c.source} for i, c in enumerate(nb.cells)
+    return [{"index": i, "source": c.source, "test": is_autograded_test(c)} for i, c in enumerate(nb.cells)
             if c.cell_type == "code" and c.source.strip()]

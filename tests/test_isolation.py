@@ -168,3 +168,10 @@ def test_a_killed_worker_costs_only_its_job(tmp_path):
     assert outcomes[0].worker_lost and not outcomes[1].worker_lost and outcomes[1].exit_code == 0
     assert time.monotonic() - started < 60
     assert batch.stop_reason(outcomes[0], False, settings).startswith("the grading worker running this notebook was killed")
+
+
+def test_monkeypatching_a_module_the_tests_use_is_flagged_with_its_line(hostile):
+    _, results = hostile
+    assert ("flagged for review, it changes a module the tests use: cell 3, line 1: "
+            "torch.allclose = lambda *args, **kwargs: True") in results["monkeypatch"].reason
+    assert "flagged for review" not in results["honest"].reason

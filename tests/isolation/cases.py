@@ -53,4 +53,5 @@ CASES = [
             "except OSError as _error:\n    print('NETWORK-CLOSED', type(_error).__name__)\n"
             "get_ipython().system('pip download --no-deps --dest . tqdm')"),
     Hostile("reads_hidden_files", "p1_create", READ_HIDDEN),
+    Hostile("monkeypatch", "p1_create", "torch.allclose = lambda *args, **kwargs: True"),
 ]
