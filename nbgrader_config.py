@@ -26,6 +26,14 @@ c.Execute.timeout = 120
 c.IgnorePattern.pattern = r"Matplotlib is building the font cache|UserWarning: .*(?:Glyph|FigureCanvasAgg)"
 # A deleted test cell comes back from the gradebook instead of silently costing nothing.
 c.OverwriteCells.add_missing_cells = True
+# Feedback can withhold what hidden tests said (`python -m autograder grade --hidden-messages
+# hidden` sets WithholdHiddenMessages.withhold); by default it shows everything, as nbgrader does.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+from autograder.hidden_feedback import WithholdHiddenMessages  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, WithholdHiddenMessages, CSSHTMLHeaderPreprocessor]
 
 # The environment of the grading kernels, set for nbgrader and inherited by every kernel:
 # - one thread and a fixed hash seed, so scores are the same on every run and machine;

@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the kit's parallel workers (default) or plain `nbgrader autograde`")
     grade.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
     grade.add_argument("--hidden-messages", choices=("shown", "hidden"), default="shown",
-                       help="whether Gradescope's results.json shows the messages of failed hidden tests")
+                       help="whether the feedback HTML and Gradescope's results.json show the messages of failed "
+                            "hidden tests (public tests' messages are always shown)")
     grade.add_argument("--force", action="store_true",
                        help="grade again the notebooks an earlier run already graded (default: keep them)")
     validate = sub.add_parser("validate", help="which tests a notebook passes, hidden tests included")

@@ -81,8 +81,10 @@ class Course:
         """Grade every submission; exit status 1 only says some notebook failed."""
         return self.nbgrader("autograde", ASSIGNMENT, "--force")
 
-    def generate_feedback(self) -> StepResult:
-        return self.nbgrader("generate_feedback", ASSIGNMENT, "--force")
+    def generate_feedback(self, withhold_hidden: bool = False) -> StepResult:
+        """Feedback HTML; ``withhold_hidden`` hides hidden test code and messages (see hidden_feedback)."""
+        return self.nbgrader("generate_feedback", ASSIGNMENT, "--force",
+                             f"--WithholdHiddenMessages.withhold={withhold_hidden}")
 
     def export(self, to: Path) -> StepResult:
         return self._required(self.nbgrader("export", f"--CsvExportPlugin.to={to}"), "export")

@@ -121,7 +121,9 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
-    ``"nbgrader"`` (plain ``nbgrader autograde``, one notebook at a time).
+    ``"nbgrader"`` (plain ``nbgrader autograde``, one notebook at a time). ``hidden_messages``
+    is ``"shown"`` or ``"hidden"``: whether feedback HTML and results.json show what failed
+    hidden tests said (public tests' messages are always shown).
     """
     course = Course(Path(course_dir or repo_root()).resolve())
     out = Path(out_dir or course.path("grading")).resolve()
@@ -139,7 +141,7 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
         results = _grade_with_workers(course, submissions, out, settings, say, progress, force)
     if any(r.status == "graded" for r in results):
         say("nbgrader generate_feedback and export ...")
-        logs.append(course.generate_feedback().log)
+        logs.append(course.generate_feedback(withhold_hidden=hidden_messages == "hidden").log)
         logs.append(course.export(out / "nbgrader_export.csv").log)
         feedback_dir = out / "feedback"
         feedback_dir.mkdir(exist_ok=True)

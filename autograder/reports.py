@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+from autograder.hidden_feedback import HIDDEN_MESSAGE
 from autograder.results import GRADED, SubmissionResult
 
 CSV_COLUMNS = ["student_id", "file", "status", "autograded_score", "autograded_max",
@@ -67,9 +68,6 @@ def validation_report(result: SubmissionResult) -> str:
         if not t.passed and t.message:
             lines.extend(f"        {line}" for line in t.message.splitlines())
     return "\n".join(lines)
-
-
-HIDDEN_MESSAGE = "A hidden test failed; its message is released with the grades."
 
 
 def _shown(test, hidden_messages: str) -> str:

@@ -14,6 +14,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import ASSIGNMENT, NOTEBOOK
 from autograder.course import Course
+from autograder.hidden_feedback import is_hidden_failure
 from autograder.notebooks import grade_id, is_autograded_test, read
 from autograder.submissions import Submission
 
@@ -76,7 +77,7 @@ def cell_message(cell) -> str:
 
 
 def _from_hidden(cell) -> bool:
-    return any(o.output_type == "error" and o.ename == "CheckFailed" for o in cell.get("outputs", []))
+    return any(is_hidden_failure(o) for o in cell.get("outputs", []))
 
 
 def _messages(course: Course, student: str) -> dict[str, tuple[str, bool]]:

@@ -193,3 +193,28 @@ def test_hidden_test_messages_can_be_withheld_from_gradescope(tmp_path):
     tests = json.loads((tmp_path / "zoe" / "results.json").read_text())["tests"]
     assert [t["output"] for t in tests] == ["", reports.HIDDEN_MESSAGE,
                                            "A public assert failed (AssertionError with no message)."]
+
+
+def test_feedback_html_can_withhold_hidden_test_code_and_messages(graded_examples, tmp_path):
+    import shutil
+
+    from autograder.course import Course
+    from autograder.hidden_feedback import HIDDEN_MESSAGE
+
+    import html
+
+    def text(page: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+    shown = text((graded_examples.out / "feedback" / "dev.html").read_text())
+    assert "not an `(h, c)` tuple" in shown and "part3.check_hidden_state" in shown
+    course = Course(tmp_path / "course")
+    shutil.copytree(graded_examples.course.root, course.root)
+    assert course.generate_feedback(withhold_hidden=True).ok
+    withheld = text(course.feedback_html("dev").read_text())
+    assert "not an `(h, c)` tuple" not in withheld and "part3.check_" not in withheld
+    assert HIDDEN_MESSAGE in withheld and "# hidden tests (not shown)" in withheld
+    # Public asserts stay, and so do the scores nbgrader computed.
+    assert "assert isinstance(lstm, nn.LSTM)" in withheld
+    assert withheld.count("Score:") == shown.count("Score:") and re.findall(r"Score: [\d.]+ / [\d.]+", withheld) \
+        == re.findall(r"Score: [\d.]+ / [\d.]+", shown)
