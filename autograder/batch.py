@@ -184,6 +184,23 @@ def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:
     return tuple(notes)
 
 
+SCRATCH_PREFIX = "kit-runs-"
+
+
+def _remove_stale_scratch() -> None:
+    """Delete the run folders of batches that were killed (their process is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's live batch
+
+
 def execute(course: Course, submissions: list[Submission], settings: Settings, work: Path,
             on_done: Callable[[RunRecord], None] = lambda r: None,
             on_graded: Callable[[RunRecord], None] = lambda r: None) -> dict[str, RunRecord]:
@@ -197,7 +214,8 @@ def execute(course: Course, submissions: list[Submission], settings: Settings, w
     records_dir = work / "records"
     records_dir.mkdir(parents=True, exist_ok=True)
     records: dict[str, RunRecord] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="kit-runs-"))
+    _remove_stale_scratch()
+    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     os.chmod(scratch, 0o711)
     replay = _Replay(course, records_dir, log, lambda student: on_graded(records[student]))
     try:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -55,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
                       "submitted notebooks (one .ipynb or one folder per student), or the LMS's zip of them.",
                       file=sys.stderr)
                 return 2
+            # A TA's Ctrl-C or a scheduler's SIGTERM stops the batch through the same path, so
+            # the workers are stopped and what was graded is kept for the next run.
+            signal.signal(signal.SIGTERM, _interrupt)
             settings = None
             if args.workers:
                 settings = batch.course_settings(Course(args.course_dir.resolve()), workers=args.workers)
@@ -74,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             result = grading.validate_notebook(args.notebook)
             print(reports.validation_report(result))
             return 0 if result.status == "graded" and not result.failed_tests else 1
+    except KeyboardInterrupt:
+        print("\nStopped. The notebooks graded so far are kept: run the same command again to grade the rest.",
+              file=sys.stderr)
+        return 130
     except (NbgraderFailed, NotSubmissions) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

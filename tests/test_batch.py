@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import shutil
 import zipfile
 
@@ -50,3 +51,45 @@ def test_a_bad_zip_is_refused_with_the_fix(tmp_path, capsys):
     assert cli.main(["grade", str(archive), "--course-dir", str(course.root), "--out", str(tmp_path / "out")]) == 1
     assert "download.zip is not a readable zip file" in capsys.readouterr().err
     shutil.rmtree(tmp_path / "out", ignore_errors=True)
+
+
+def test_a_batch_killed_half_way_resumes_with_the_same_scores(tmp_path):
+    """SIGKILL mid-batch: nothing graded is lost or corrupted, the next run grades the rest."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    from pathlib import Path
+
+    course = scratch_course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for name in ("ada", "ben", "cleo", "dev"):
+        shutil.copyfile(EXAMPLES / f"{name}.ipynb", folder / f"{name}.ipynb")
+    out = tmp_path / "out"
+    common = ("--course-dir", course.root, "--out", out, "--workers", 1)
+    batch = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(folder), *map(str, common)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = out / "work" / "done"
+    deadline = time.monotonic() + 300
+    while not (done.exists() and any(done.glob("*.json"))) and batch.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert batch.poll() is None, "the batch ended before it could be killed half-way"
+    os.kill(batch.pid, signal.SIGKILL)
+    batch.wait()
+    kept = len(list(done.glob("*.json")))
+    assert 1 <= kept < 4
+
+    code, resumed = _grade(folder, *common)
+    assert code == 0, resumed
+    assert f"{kept} notebook(s) already graded by an earlier run" in resumed
+    assert f"Grading {4 - kept} notebook(s)" in resumed
+    for name, score in (("ada", 33), ("ben", 0), ("cleo", 20), ("dev", 28)):
+        assert re.search(rf"^{name}\s+{name}.ipynb\s+graded\s+{score} / 33\b", resumed, re.M), resumed
+    # The killed batch's run folder (student outputs) is cleared by the next run.
+    assert not list(Path(tempfile.gettempdir()).glob(f"kit-runs-{batch.pid}-*"))
+    # The gradebook is whole: nbgrader's export has every student's score.
+    exported = (out / "nbgrader_export.csv").read_text()
+    assert all(f",{name}," in exported for name in ("ada", "ben", "cleo", "dev"))
