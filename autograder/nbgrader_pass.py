@@ -22,15 +22,19 @@ import json
 import sys
 from pathlib import Path
 
-import nbformat
-from nbgrader.apps.autogradeapp import AutogradeApp
-from nbgrader.converters import Autograde
-from nbgrader.converters.base import NbGraderException
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Unicode
-from traitlets.config import Config
+from autograder import lean_start
 
-from autograder import ASSIGNMENT
+lean_start.skip_unused_imports()
+
+import nbformat  # noqa: E402
+from nbgrader.apps.autogradeapp import AutogradeApp  # noqa: E402
+from nbgrader.converters import Autograde  # noqa: E402
+from nbgrader.converters.base import NbGraderException  # noqa: E402
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
+from traitlets import Unicode  # noqa: E402
+from traitlets.config import Config  # noqa: E402
+
+from autograder import ASSIGNMENT  # noqa: E402
 
 
 class ReplayMismatch(RuntimeError):
@@ -82,6 +86,7 @@ def _with_replay(app: AutogradeApp) -> list:
 
 
 def run(mode: str, students: list[str], results_dir: str = "") -> int:
+    lean_start.check_metadata_schema_once()
     config = Config()
     if mode == "sanitize":
         config.Autograde.autograde_preprocessors = []

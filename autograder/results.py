@@ -87,10 +87,31 @@ def _messages(course: Course, student: str) -> dict[str, tuple[str, bool]]:
     return {grade_id(c): (cell_message(c), _from_hidden(c)) for c in read(path).cells if is_autograded_test(c)}
 
 
+_EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Mismatch)\b.*")
+CELL_METADATA = ("a cell's nbgrader metadata is broken or not the assignment's (often a cell pasted from another "
+                 "notebook); copy the answers into a fresh copy of the released notebook")
+
+
 def _log_error_for(log: str, student: str) -> str:
-    lines = [ln for ln in log.splitlines() if "ERROR" in ln or "Error" in ln]
-    mine = [ln for ln in lines if f"/{student}/" in ln] or lines
-    return f" ({_ANSI.sub('', mine[-1]).strip()[:200]})" if mine else ""
+    """`` (the exception nbgrader raised for ``student``)``, found in the autograde log."""
+    lines = [_ANSI.sub("", ln) for ln in log.splitlines()]
+    for i, line in enumerate(lines):
+        if "error processing assignment" in line and f"/{student}/" in line:
+            block = []
+            for following in lines[i + 1:]:
+                if following.startswith("[") and "Traceback" not in following:
+                    break
+                block.append(following.strip())
+            exceptions = [b for b in block if _EXCEPTION.match(b)]
+            if exceptions:
+                detail = exceptions[-1][:200]
+                if "nbgrader" in "".join(block) and any(k in detail for k in ("grade_id", "ValidationError",
+                                                                               "metadata", "schema")):
+                    detail += f": {CELL_METADATA}"
+                return f" ({detail})"
+    errors = [ln for ln in lines if "ERROR" in ln or "Error" in ln]
+    mine = [ln for ln in errors if f"/{student}/" in ln] or errors
+    return f" ({mine[-1].strip()[:200]})" if mine else ""
 
 
 def rejected(submission: Submission) -> SubmissionResult:

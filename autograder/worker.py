@@ -65,6 +65,9 @@ def run_child(job: dict, protocol_fds: tuple[int, ...]) -> None:
         for fd in protocol_fds:
             os.close(fd)
         sandbox.die_with_parent()
+        from autograder import lean_start
+
+        lean_start.restore_imports()
         workdir = Path(job["workdir"])
         results = open(workdir / "cells.jsonl", "w")  # noqa: SIM115 - opened before dropping privileges
         isolation = sandbox.Isolation()
@@ -153,6 +156,9 @@ def _rss_mb() -> float:
 
 
 if __name__ == "__main__":
+    from autograder import lean_start
+
+    lean_start.skip_unused_imports()
     # Protocol lines go to the original stdout; anything else printed goes to stderr.
     protocol = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)

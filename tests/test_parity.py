@@ -49,3 +49,29 @@ def test_example_scores_equal_nbgrader_autograde(graded_examples, tmp_path):
         by_workers = graded_examples.results[by_nbgrader.student_id]
         assert _scores(by_workers) == _scores(by_nbgrader), by_nbgrader.student_id
         assert [t.message for t in by_workers.tests] == [t.message for t in by_nbgrader.tests]
+
+
+def test_a_cell_pasted_from_another_notebook_fails_alike_with_the_fix(tmp_path):
+    """nbgrader cannot grade a notebook with another assignment's graded cell in it; both
+    engines say so, in the same words, with what to do."""
+    import nbformat
+
+    from autograder.results import CELL_METADATA, FAILED
+
+    nb = nbformat.read(str(grading.EXAMPLES / "ada.ipynb"), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("answer = 42", metadata={"nbgrader": {
+        "grade": True, "solution": True, "grade_id": "hw2_q3", "points": 2, "locked": False, "schema_version": 3}}))
+    path = tmp_path / "pasted.ipynb"
+    nbformat.write(nb, str(path))
+    submission = Submission("pasted", path)
+    plain = scratch_course(tmp_path / "plain")
+    plain.generate_assignment()
+    [by_nbgrader], _ = grading.grade_submissions(plain, [submission], say=lambda _: None)
+    fast = scratch_course(tmp_path / "fast")
+    fast.generate_assignment()
+    fast.submit("pasted", path)
+    batch.execute(fast, [submission], batch.course_settings(fast, workers=1), tmp_path / "work")
+    by_workers = read_result(fast, submission, (tmp_path / "work" / "nbgrader.log").read_text())
+    assert by_nbgrader.status == by_workers.status == FAILED
+    assert by_nbgrader.reason == by_workers.reason
+    assert CELL_METADATA in by_workers.reason and "KeyError: 'grade_id'" in by_workers.reason
