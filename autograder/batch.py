@@ -1,11 +1,12 @@
 """The kit's fast batch grader: nbgrader's rules, executed by warm parallel workers.
 
-Stages: nbgrader prepares every notebook as it would execute it (``nbgrader_pass
-sanitize``); the worker pool runs the prepared notebooks, one forked process each; the
-cells' outputs, with how each run ended, are written as one record per student; nbgrader
-grades the records into its gradebook and ``autograded/`` (``nbgrader_pass replay``). The
-scores are therefore nbgrader's own, and formgrader, ``generate_feedback`` and ``nbgrader
-export`` work afterwards exactly as after ``nbgrader autograde``.
+Stages: a worker prepares each notebook with nbgrader's own sanitizing steps, as
+``nbgrader autograde`` would before executing it (``autograder.prepare``), and runs its
+code cells in a forked process; the cells' outputs, with how each run ended, are written
+as one record per student; nbgrader grades the records into its gradebook and
+``autograded/`` (``autograder.nbgrader_pass``). The scores are therefore nbgrader's own,
+and formgrader, ``generate_feedback`` and ``nbgrader export`` work afterwards exactly as
+after ``nbgrader autograde``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder import review
 from autograder.course import Course
 from autograder.execution import TRUNCATED, read_cell_runs
+from autograder.notebooks import code_cells, read
 from autograder.submissions import Submission
 from autograder.workers import Outcome, WorkerPool, default_size
 
@@ -58,12 +60,18 @@ def course_settings(course: Course, **overrides) -> Settings:
     return Settings(**overrides)
 
 
-def hidden_paths(course: Course) -> list[str]:
+def hidden_paths(course: Course, also: tuple[Path, ...] = ()) -> list[str]:
+    """What student code must not see: the course directory but its release and environment,
+    the kit's package, and ``also`` (the batch's own records and the submitted files, which
+    may lie outside the course directory)."""
     import autograder
 
     paths = [p for p in course.root.iterdir() if p.name not in VISIBLE]
     paths.append(Path(autograder.__file__).resolve().parent)
-    return sorted({str(p.resolve()) for p in paths})
+    paths.extend(p for p in also if p.exists())
+    resolved = sorted({p.resolve() for p in paths})
+    # A path inside another hidden one is covered with it.
+    return [str(p) for p in resolved if not any(other in p.parents for other in resolved)]
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ class _Replay:
     def __init__(self, course: Course, records_dir: Path, log: Path, on_graded: Callable[[str], None]):
         self.log = open(log, "a")  # noqa: SIM115 - open for the pass's lifetime
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.nbgrader_pass", "replay", str(records_dir), "-"],
+            [sys.executable, "-m", "autograder.nbgrader_pass", str(records_dir), "-"],
             cwd=course.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
             env=dict(os.environ))
         self.graded: dict[str, bool] = {}
@@ -136,14 +144,20 @@ class _Replay:
         return self.graded
 
 
-def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings, log: Path) -> list[dict]:
-    hidden = hidden_paths(course) if settings.isolate else []
+def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: Path, settings: Settings,
+          log: Path) -> list[dict]:
+    records_dir = work / "records"
+    also = (work, *(s.path for s in submissions))
+    hidden = hidden_paths(course, also) if settings.isolate else []
     jobs = []
-    for student in students:
+    for s in submissions:
+        student = s.student_id
         workdir = scratch / student
         workdir.mkdir(parents=True)
+        prepared = records_dir / f"{student}.ipynb"
+        prepared.unlink(missing_ok=True)  # an earlier run's: never graded in place of this one
         jobs.append({"id": student, "submitted": str(course.submitted_notebook(student)), "db_url": course.db_url,
-                     "workdir": str(workdir), "hidden": hidden, "log": str(log),
+                     "workdir": str(workdir), "prepared": str(prepared), "hidden": hidden, "log": str(log),
                      "cell_timeout": settings.cell_timeout, "wall_timeout": settings.wall_timeout,
                      "memory_bytes": settings.memory_bytes, "output_limit": settings.output_limit,
                      "isolate": settings.isolate})
@@ -153,8 +167,9 @@ def _jobs(course: Course, students: list[str], scratch: Path, settings: Settings
 def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunRecord]:
     workdir = Path(job["workdir"])
     runs = {run.index: run for run in read_cell_runs(workdir / "cells.jsonl")}
-    prepared_file = workdir / "prepared.json"
-    prepared = json.loads(prepared_file.read_text()) if prepared_file.exists() else []
+    # The cells as the worker prepared them, from the copy the student's code could not touch.
+    prepared_file = Path(job["prepared"])
+    prepared = code_cells(read(prepared_file)) if prepared_file.exists() else []
     sources = {c["index"]: c["source"] for c in prepared}
     ran_all = all(index in runs for index in sources)
     if (workdir / "child-error.txt").exists():
@@ -219,7 +234,7 @@ def execute(course: Course, submissions: list[Submission], settings: Settings, w
     os.chmod(scratch, 0o711)
     replay = _Replay(course, records_dir, log, lambda student: on_graded(records[student]))
     try:
-        jobs = {job["id"]: job for job in _jobs(course, [s.student_id for s in submissions], scratch, settings, log)}
+        jobs = {job["id"]: job for job in _jobs(course, submissions, scratch, work, settings, log)}
         with WorkerPool(settings.workers, dict(os.environ), course.root, work / "workers") as pool:
             def finished(outcome: Outcome) -> None:
                 cells, record = _record(jobs[outcome.id], outcome, settings)

@@ -9,6 +9,10 @@ what they decide:
 * nbgrader's ``CheckCellMetadata`` calls ``jsonschema.validate`` once per cell, which checks
   the (unchanging) metadata schema itself every time before checking the cell: most of
   that step's cost. The schema is checked once here, and each cell exactly as before.
+* nbgrader opens its gradebook about ten times per notebook it grades, and each time builds
+  a new SQLAlchemy engine and checks every table of the schema. A process that grades a
+  whole batch keeps one engine per gradebook and sets the schema up once; the queries and
+  what they write are unchanged.
 """
 
 from __future__ import annotations
@@ -59,3 +63,30 @@ def check_metadata_schema_once() -> None:
     from nbgrader.nbgraderformat import common
 
     common.jsonschema = types.SimpleNamespace(**{**vars(jsonschema), "validate": validate})
+
+
+def reuse_gradebook_engines() -> None:
+    """One engine per gradebook, and its tables created once, for every ``Gradebook`` of this process.
+
+    Only for a process that forks no student code: a kept engine holds its database open,
+    and a forked child would inherit that file.
+    """
+    from nbgrader import api
+
+    engines: dict[tuple, object] = {}
+    set_up: set[int] = set()
+    create_engine, create_all = api.create_engine, api.Base.metadata.create_all
+
+    def shared_engine(url, **options):
+        key = (str(url), tuple(sorted(options.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **options)
+        return engines[key]
+
+    def create_all_once(bind=None, **options):
+        if id(bind) not in set_up:
+            create_all(bind=bind, **options)
+            set_up.add(id(bind))
+
+    api.create_engine = shared_engine
+    api.Base.metadata.create_all = create_all_once

@@ -1,17 +1,20 @@
 """nbgrader's own autograde, with the execution done by the kit's workers.
 
-    python -m autograder.nbgrader_pass sanitize STUDENT...            (run in the course directory)
-    python -m autograder.nbgrader_pass replay RESULTS_DIR STUDENT...   (or "-": ids on stdin)
+    python -m autograder.nbgrader_pass RECORDS_DIR STUDENT...   (or "-": ids on stdin, as they finish)
 
-Both passes run nbgrader's ``Autograde`` converter with the course's configuration, so every
-rule is nbgrader's: test cells (hidden tests included) restored from the gradebook, deleted
-test cells put back, solution cells kept, known stderr ignored, outputs limited, grades
-saved to the gradebook with late penalties. The only change is the execution step:
+Runs nbgrader's ``Autograde`` converter with the course's configuration, so every rule is
+nbgrader's: test cells (hidden tests included) restored from the gradebook, deleted test
+cells put back, solution cells kept, known stderr ignored, outputs limited, grades saved to
+the gradebook with late penalties. Two steps differ, and only in where their work comes from:
 
-* ``sanitize`` runs the converter without execution: ``autograded/`` then holds each
-  notebook exactly as nbgrader would execute it, for the workers to run;
-* ``replay`` runs the converter again with ``ReplayExecution`` in place of ``Execute``: the
-  outputs the workers recorded are put into the cells, and nbgrader grades them.
+* sanitizing: a worker already ran the course's sanitizing steps on the submission and
+  kept the result, ``RECORDS_DIR/STUDENT.ipynb`` (``autograder.prepare``), in a place the
+  student's code cannot reach; ``UsePrepared`` takes that notebook instead of running
+  those steps a second time. ``CheckCellMetadata`` still runs here, as nbgrader runs it.
+  Where the worker could not prepare the notebook, nbgrader's own steps run and fail it
+  exactly as ``nbgrader autograde`` would;
+* execution: ``ReplayExecution`` puts the outputs the worker recorded
+  (``RECORDS_DIR/STUDENT.json``) into the cells, in place of ``Execute``.
 
 One JSON line per student on stdout says whether nbgrader processed it.
 """
@@ -30,7 +33,7 @@ import nbformat  # noqa: E402
 from nbgrader.apps.autogradeapp import AutogradeApp  # noqa: E402
 from nbgrader.converters import Autograde  # noqa: E402
 from nbgrader.converters.base import NbGraderException  # noqa: E402
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import CheckCellMetadata, Execute, NbGraderPreprocessor  # noqa: E402
 from traitlets import Unicode  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
@@ -38,21 +41,33 @@ from autograder import ASSIGNMENT  # noqa: E402
 
 
 class ReplayMismatch(RuntimeError):
-    """The notebook nbgrader prepared differs from the one the worker ran."""
+    """The notebook being graded differs from the one the worker ran."""
 
 
 def not_run_output(why: str) -> dict:
     return {"output_type": "error", "ename": "NotRun", "evalue": why, "traceback": [f"NotRun: {why}"]}
 
 
-class ReplayExecution(NbGraderPreprocessor):
-    """Put the outputs a worker recorded into the cells, in place of executing them."""
+class FromRecords(NbGraderPreprocessor):
+    records_dir = Unicode("", help="Where the kit's workers left what they did for each student.").tag(config=True)
 
-    results_dir = Unicode("", help="Where the kit's workers left one record per student.").tag(config=True)
+    def record_path(self, resources, suffix: str) -> Path:
+        return Path(self.records_dir) / f"{resources['nbgrader']['student']}{suffix}"
+
+
+class UsePrepared(FromRecords):
+    """The notebook as the worker prepared it with the course's sanitizing steps."""
+
+    def preprocess(self, nb, resources):
+        return nbformat.read(str(self.record_path(resources, ".ipynb")), as_version=4), resources
+
+
+class ReplayExecution(FromRecords):
+    """Put the outputs a worker recorded into the cells, in place of executing them."""
 
     def preprocess(self, nb, resources):
         student = resources["nbgrader"]["student"]
-        record = json.loads((Path(self.results_dir) / f"{student}.json").read_text())
+        record = json.loads(self.record_path(resources, ".json").read_text())
         runs = {int(index): run for index, run in record["cells"].items()}
         stopped = record.get("stopped")
         for index, cell in enumerate(nb.cells):
@@ -70,38 +85,37 @@ class ReplayExecution(NbGraderPreprocessor):
         return nb, resources
 
 
-def _app(extra: Config) -> AutogradeApp:
+def _app(records_dir: str) -> AutogradeApp:
     app = AutogradeApp()
     app.initialize([ASSIGNMENT, "--force"])
-    app.update_config(extra)
     app.coursedir.assignment_id = ASSIGNMENT
+    # nbgrader's autograde steps, as configured, with the kit's replay in place of Execute.
+    steps = list(Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors)
+    config = Config()
+    config.Autograde.autograde_preprocessors = [
+        ReplayExecution if isinstance(step, type) and issubclass(step, Execute) else step for step in steps]
+    config.FromRecords.records_dir = records_dir
+    app.update_config(config)
     return app
 
 
-def _with_replay(app: AutogradeApp) -> list:
-    """nbgrader's autograde steps, as configured, with the kit's replay in place of Execute."""
-    steps = list(Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors)
-    return [ReplayExecution if step is Execute or (isinstance(step, type) and issubclass(step, Execute))
-            else step for step in steps]
+def _sanitizing_from(prepared: Path, course_steps: list) -> list:
+    """The prepared notebook and the steps that only check it, where the worker prepared one."""
+    if not prepared.exists():
+        return course_steps
+    return [UsePrepared, *(step for step in course_steps if step is CheckCellMetadata)]
 
 
-def run(mode: str, students: list[str], results_dir: str = "") -> int:
+def run(records_dir: str, students) -> int:
     lean_start.check_metadata_schema_once()
-    config = Config()
-    if mode == "sanitize":
-        config.Autograde.autograde_preprocessors = []
-    app = _app(config)
-    if mode == "replay":
-        replay = Config()
-        replay.Autograde.autograde_preprocessors = _with_replay(app)
-        replay.ReplayExecution.results_dir = results_dir
-        app.update_config(replay)
+    lean_start.reuse_gradebook_engines()
+    app = _app(records_dir)
     failed = 0
-    if students == ["-"]:  # one student id per line, as the workers finish them
-        students = (line.strip() for line in sys.stdin if line.strip())
     for student in students:
         app.coursedir.student_id = student
         converter = Autograde(coursedir=app.coursedir, parent=app)
+        converter.sanitize_preprocessors = _sanitizing_from(Path(records_dir) / f"{student}.ipynb",
+                                                            list(converter.sanitize_preprocessors))
         converter.force = True
         try:
             converter.start()
@@ -113,13 +127,13 @@ def run(mode: str, students: list[str], results_dir: str = "") -> int:
 
 
 def main(argv: list[str]) -> int:
-    mode, rest = argv[0], argv[1:]
-    if mode == "sanitize":
-        return run(mode, rest)
-    if mode == "replay":
-        return run(mode, rest[1:], rest[0])
-    print(__doc__, file=sys.stderr)
-    return 2
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    records_dir, students = argv[0], argv[1:]
+    if students == ["-"]:
+        students = (line.strip() for line in sys.stdin if line.strip())
+    return run(records_dir, students)
 
 
 if __name__ == "__main__":

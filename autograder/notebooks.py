@@ -58,6 +58,12 @@ def read(path: Path):
     return nbformat.read(str(path), as_version=4)
 
 
+def code_cells(nb) -> list[dict]:
+    """``[{"index", "source", "test"}]`` of the code cells that run, in notebook order."""
+    return [{"index": i, "source": c.source, "test": is_autograded_test(c)} for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and c.source.strip()]
+
+
 def solved_source(cell) -> str:
     """A solution cell's source as a student who solved it would leave it: markers removed."""
     return _SOLUTION_REGION.sub("", cell.source)

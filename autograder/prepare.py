@@ -3,9 +3,9 @@
 ``nbgrader autograde`` first sanitizes a notebook (outputs cleared, duplicate cells dropped,
 test cells, hidden tests included, restored from the gradebook, deleted ones put back) and
 then executes it. The kit's workers run those same steps, from the course's configuration,
-on the submitted notebook, then execute the result. The replay pass later sanitizes again
-inside nbgrader's converter and checks each cell is the one that ran, so a difference
-cannot go unnoticed.
+on the submitted notebook, and keep the result where student code cannot reach it; the
+child process executes its code cells, and nbgrader's replay pass grades that same
+notebook (``autograder.nbgrader_pass``) instead of sanitizing it a second time.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import ASSIGNMENT, NOTEBOOK
-from autograder.notebooks import is_autograded_test
 
 
 def course_config(course_root: Path) -> Config:
@@ -37,12 +36,11 @@ def sanitize_steps(config: Config) -> list:
     return [step(config=config) for step in converter.sanitize_preprocessors if step is not CheckCellMetadata]
 
 
-def prepared_cells(submitted: Path, student: str, db_url: str, steps: list) -> list[dict]:
-    """``[{"index", "source", "test"}]`` of the code cells nbgrader would execute, in order."""
+def prepared_notebook(submitted: Path, student: str, db_url: str, steps: list):
+    """The submitted notebook after the course's sanitizing steps: what nbgrader would execute."""
     nb = nbformat.read(str(submitted), as_version=nbformat.NO_CONVERT)
     nb = nbformat.convert(nb, 4)
     resources = {"nbgrader": {"db_url": db_url, "assignment": ASSIGNMENT, "notebook": NOTEBOOK, "student": student}}
     for step in steps:
         nb, resources = step.preprocess(nb, resources)
-    return [{"index": i, "source": c.source, "test": is_autograded_test(c)} for i, c in enumerate(nb.cells)
-            if c.cell_type == "code" and c.source.strip()]
+    return nb

@@ -1,11 +1,15 @@
 """A warm grading worker: imports torch once, then forks a fresh process per submission.
 
-    python -m autograder.worker        (started by autograder.workers.WorkerPool)
+    python -m autograder.worker                      (one worker: jobs on stdin, answers on stdout)
+    python -m autograder.worker --fork JOBS,ANSWERS ...   (warm up once, fork one worker per pair
+                                                           of inherited pipe descriptors)
 
-The worker reads one JSON job per line on stdin and answers one JSON line on stdout.
-Interpreter start, ``import torch`` and PyTorch's first-call set-up are paid here, once;
-each submission then runs in a child forked from this state, so it starts clean (its own
-memory, nothing left from the previous student) without paying them again. The child
+Both are started by ``autograder.workers.WorkerPool``. A worker reads one JSON job per line
+and answers one JSON line. Interpreter start, ``import torch`` and PyTorch's first-call
+set-up are paid once: by the process that forks a whole pool's workers, or by a worker
+started on its own (a replacement for one that died). Each submission then runs in a child
+forked from this state, so it starts clean (its own memory, nothing left from the previous
+student) without paying them again. The child
 applies the sandbox (``autograder.sandbox``), runs the notebook's code cells
 (``autograder.execution``) and reports each cell as it finishes, so a crash loses only the
 cell that crashed. The worker waits for the child under a wall-clock limit and says how it
@@ -24,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+# The code cells a child runs, written by the worker into the child's folder.
+TO_RUN = "to_run.json"
 # Kernels in this course run with one thread and a fixed hash seed (nbgrader_config.py);
 # the worker's environment is set the same way by the pool before Python starts.
 
@@ -79,7 +85,7 @@ def run_child(job: dict, protocol_fds: tuple[int, ...]) -> None:
             sandbox.isolate([Path(p) for p in job["hidden"]], workdir, limits, isolation)
         (workdir / "isolation.json").write_text(json.dumps(isolation.__dict__))
         os.chdir(workdir)
-        cells = [(c["index"], c["source"]) for c in json.loads((workdir / "prepared.json").read_text())]
+        cells = [(c["index"], c["source"]) for c in json.loads((workdir / TO_RUN).read_text())]
         execution.run_cells(cells, timeout=job["cell_timeout"], output_limit=job["output_limit"],
                             workdir=workdir, on_cell=lambda run: execution.write_cell_run(results, run))
     except BaseException:  # noqa: BLE001 - the child must never return into the worker's loop
@@ -112,34 +118,87 @@ def wait_for(pid: int, wall_seconds: float) -> dict:
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "timed_out": timed_out,
         "seconds": round(time.monotonic() - started, 3),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
     }
 
 
 def prepare_job(job: dict, steps: list) -> str | None:
-    """Write the cells nbgrader would run to the job's folder; why not, if it cannot."""
+    """Prepare the notebook as nbgrader would execute it; why not, if it cannot.
+
+    The prepared notebook goes to ``job["prepared"]``, outside the child's own folder: nbgrader's
+    replay grades that file, so the student's code must not be able to change it. The child
+    gets only its code cells, in its own folder.
+    """
+    import nbformat
+
     from autograder import prepare
+    from autograder.notebooks import code_cells
 
     try:
-        cells = job.get("cells") or prepare.prepared_cells(Path(job["submitted"]), job["id"], job["db_url"], steps)
+        if "cells" in job:  # given directly (the pool's own tests): nothing to prepare
+            cells = job["cells"]
+        else:
+            nb = prepare.prepared_notebook(Path(job["submitted"]), job["id"], job["db_url"], steps)
+            nbformat.write(nb, job["prepared"])
+            cells = code_cells(nb)
     except Exception as error:  # noqa: BLE001 - nbgrader's own pass will report it the same way
         return f"nbgrader could not prepare the notebook: {type(error).__name__}: {str(error)[:300]}"
-    (Path(job["workdir"]) / "prepared.json").write_text(json.dumps(cells))
+    (Path(job["workdir"]) / TO_RUN).write_text(json.dumps(cells))
     return None
 
 
 def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
+    """Warm up, then answer jobs until ``stdin`` closes."""
     steps = warm_up()
     # What the worker has built (torch, the checks, nbgrader) is the same in every child:
     # frozen, the children's garbage collections skip it instead of walking (and so copying)
     # those pages on each collection.
     gc.freeze()
-    rss = _rss_mb()
-    stdout.write(json.dumps({"ready": True, "pid": os.getpid(), "rss_mb": rss}) + "\n")
+    serve_jobs(stdin, stdout, steps)
+
+
+def fork_workers(slots: list[tuple[int, int]]) -> None:
+    """Warm up once, fork one worker per ``(jobs, answers)`` pair of descriptors, and wait for them.
+
+    The pool created the pipes; each worker keeps only its own pair, so that when one dies
+    the pool reads the end of its answers at once.
+    """
+    steps = warm_up()
+    gc.freeze()
+    workers = []
+    for jobs_fd, answers_fd in slots:
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                for fd in {fd for slot in slots for fd in slot} - {jobs_fd, answers_fd}:
+                    os.close(fd)
+                serve_jobs(os.fdopen(jobs_fd, "r"), os.fdopen(answers_fd, "w"), steps)
+            except BaseException:  # noqa: BLE001 - a forked worker never returns into this loop
+                code = 1
+                with contextlib.suppress(Exception):
+                    import traceback
+                    traceback.print_exc()
+            finally:
+                os._exit(code)
+        workers.append(pid)
+    for fd in {fd for slot in slots for fd in slot}:
+        os.close(fd)
+    for pid in workers:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+def serve_jobs(stdin, stdout, steps: list) -> None:
+    """Say ready, then prepare and run each job in a forked child and answer how it ended."""
+    stdout.write(json.dumps({"ready": True, "pid": os.getpid(), "rss_mb": _rss_mb()}) + "\n")
     stdout.flush()
     for line in stdin:
         job = json.loads(line)
+        preparing = time.process_time()
         problem = prepare_job(job, steps)
+        prepare_seconds = round(time.process_time() - preparing, 3)
         if problem:
             stdout.write(json.dumps({"id": job["id"], "exit_code": None, "prepare_error": problem}) + "\n")
             stdout.flush()
@@ -151,7 +210,7 @@ def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
         # Kill whatever the student's code left running in its process group.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
-        stdout.write(json.dumps({"id": job["id"], **outcome}) + "\n")
+        stdout.write(json.dumps({"id": job["id"], "prepare_seconds": prepare_seconds, **outcome}) + "\n")
         stdout.flush()
 
 
@@ -164,7 +223,11 @@ if __name__ == "__main__":
     from autograder import lean_start
 
     lean_start.skip_unused_imports()
-    # Protocol lines go to the original stdout; anything else printed goes to stderr.
-    protocol = os.fdopen(os.dup(1), "w")
-    os.dup2(2, 1)
-    serve(sys.stdin, protocol)
+    if sys.argv[1:2] == ["--fork"]:
+        os.dup2(2, 1)  # anything printed goes to the log
+        fork_workers([tuple(int(fd) for fd in pair.split(",")) for pair in sys.argv[2:]])
+    else:
+        # Protocol lines go to the original stdout; anything else printed goes to stderr.
+        protocol = os.fdopen(os.dup(1), "w")
+        os.dup2(2, 1)
+        serve(sys.stdin, protocol)

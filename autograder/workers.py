@@ -7,9 +7,11 @@ outcome says so, a fresh worker takes its place, and the rest of the batch goes 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ class Outcome:
     signal: int | None = None
     timed_out: bool = False
     seconds: float = 0.0
+    cpu_seconds: float = 0.0       # the child's CPU time: the notebook's own work and the tests
+    prepare_seconds: float = 0.0   # the worker's CPU time preparing the notebook (nbgrader's sanitizing)
     peak_rss_mb: float = 0.0
     worker_lost: bool = False
     prepare_error: str | None = None
@@ -38,65 +42,118 @@ class WorkerFailed(RuntimeError):
 
 
 class _Worker:
-    def __init__(self, env: dict, cwd: Path, log: Path):
-        self.log = open(log, "ab")  # noqa: SIM115 - kept for the worker's lifetime
-        self.process = subprocess.Popen([sys.executable, "-m", "autograder.worker"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=self.log, env=env, cwd=cwd)
+    """One worker process, spoken to over a pipe each way."""
+
+    def __init__(self, pid: int, jobs, answers, log_name: str, process: subprocess.Popen | None = None):
+        self.pid, self.jobs, self.answers, self.log_name = pid, jobs, answers, log_name
+        self.process = process  # set when the pool started it (and so can wait for it)
         self.job: str | None = None
         self.rss_mb = 0.0
 
+    @classmethod
+    def start(cls, env: dict, cwd: Path, log: Path) -> "_Worker":
+        """A worker on its own: pays its own warm-up (used to replace one that died)."""
+        with open(log, "ab") as log_file:
+            process = subprocess.Popen([sys.executable, "-m", "autograder.worker"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=log_file, env=env, cwd=cwd)
+        return cls(process.pid, process.stdin, process.stdout, str(log), process)
+
     def wait_ready(self) -> None:
         selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
+        selector.register(self.answers, selectors.EVENT_READ)
         if not selector.select(READY_TIMEOUT):
-            self.process.kill()
-            raise WorkerFailed(f"a grading worker did not start within {READY_TIMEOUT} s; see {self.log.name}")
-        line = self.process.stdout.readline()
+            self.kill()
+            raise WorkerFailed(f"a grading worker did not start within {READY_TIMEOUT} s; see {self.log_name}")
+        line = self.answers.readline()
         if not line:
-            raise WorkerFailed(f"a grading worker exited while starting; see {self.log.name}")
-        self.rss_mb = json.loads(line).get("rss_mb", 0.0)
+            raise WorkerFailed(f"a grading worker exited while starting; see {self.log_name}")
+        ready = json.loads(line)
+        self.pid, self.rss_mb = ready.get("pid", self.pid), ready.get("rss_mb", 0.0)
 
     def send(self, job: dict) -> None:
         self.job = job["id"]
-        self.process.stdin.write((json.dumps(job) + "\n").encode())
-        self.process.stdin.flush()
+        self.jobs.write((json.dumps(job) + "\n").encode())
+        self.jobs.flush()
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, signal.SIGKILL)
 
     def close(self) -> None:
-        try:
-            self.process.stdin.close()
-        except OSError:
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
+        """Close its jobs pipe (it then exits) and wait a little for it to go."""
+        with contextlib.suppress(OSError):
+            self.jobs.close()
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        else:  # forked by the pool's warm process, which reaps it: its answers end when it exits
+            selector = selectors.DefaultSelector()
+            selector.register(self.answers, selectors.EVENT_READ)
+            if not selector.select(10) or self.answers.read1(1 << 16):
+                self.kill()
+        with contextlib.suppress(OSError):
+            self.answers.close()
+
+
+def _forked_workers(size: int, env: dict, cwd: Path, log: Path) -> tuple[subprocess.Popen, list[_Worker]]:
+    """Start one process that warms up once and forks ``size`` workers, each on its own pipes."""
+    slots, ours = [], []
+    for _ in range(size):
+        jobs_read, jobs_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        slots.append((jobs_read, answers_write))
+        ours.append((jobs_write, answers_read))
+    try:
+        with open(log, "ab") as log_file:
+            warm = subprocess.Popen(
+                [sys.executable, "-m", "autograder.worker", "--fork", *(f"{a},{b}" for a, b in slots)],
+                stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file, env=env, cwd=cwd,
+                pass_fds=[fd for slot in slots for fd in slot])
+    finally:
+        for fd in (fd for slot in slots for fd in slot):
+            os.close(fd)  # the workers' ends: held by them alone, so a dead worker reads as EOF here
+    workers = [_Worker(warm.pid, os.fdopen(jobs, "wb"), os.fdopen(answers, "rb"), str(log))
+               for jobs, answers in ours]
+    return warm, workers
 
 
 class WorkerPool:
     def __init__(self, size: int, env: dict, cwd: Path, log_dir: Path):
         self.size, self.env, self.cwd, self.log_dir = max(1, size), env, cwd, log_dir
         self.workers: list[_Worker] = []
-        self.started = 0
+        self.warm: subprocess.Popen | None = None
+        self.replaced = 0
 
     def _spawn(self) -> _Worker:
-        self.started += 1
-        worker = _Worker(self.env, self.cwd, self.log_dir / f"worker-{self.started}.log")
+        self.replaced += 1
+        worker = _Worker.start(self.env, self.cwd, self.log_dir / f"worker-replacement-{self.replaced}.log")
         worker.wait_ready()
         return worker
 
     def __enter__(self) -> "WorkerPool":
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        starting = [_Worker(self.env, self.cwd, self.log_dir / f"worker-{i + 1}.log") for i in range(self.size)]
-        self.started = self.size
-        for worker in starting:
-            worker.wait_ready()
+        self.warm, starting = _forked_workers(self.size, self.env, self.cwd, self.log_dir / "workers.log")
+        try:
+            for worker in starting:
+                worker.wait_ready()
+        except WorkerFailed:
+            self.workers = starting
+            self.__exit__()
+            raise
         self.workers = starting
         return self
 
     def __exit__(self, *exc) -> None:
         for worker in self.workers:
             worker.close()
+        if self.warm is not None:
+            try:
+                self.warm.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.warm.kill()
+                self.warm.wait()
 
     @property
     def worker_rss_mb(self) -> float:
@@ -111,8 +168,8 @@ class WorkerPool:
         def dispatch(worker: _Worker) -> None:
             job = pending.pop()
             worker.send(job)
-            busy[worker.process.stdout.fileno()] = worker
-            selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+            busy[worker.answers.fileno()] = worker
+            selector.register(worker.answers, selectors.EVENT_READ, worker)
 
         for worker in self.workers:
             if pending:
@@ -120,9 +177,9 @@ class WorkerPool:
         while busy:
             for key, _ in selector.select():
                 worker: _Worker = key.data
-                line = worker.process.stdout.readline()
-                selector.unregister(worker.process.stdout)
-                del busy[worker.process.stdout.fileno()]
+                line = worker.answers.readline()
+                selector.unregister(worker.answers)
+                del busy[worker.answers.fileno()]
                 if line:
                     on_done(Outcome(**json.loads(line)))
                 else:  # the worker itself is gone: report its job, replace it

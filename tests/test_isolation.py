@@ -153,7 +153,7 @@ def test_a_killed_worker_costs_only_its_job(tmp_path):
                      "output_limit": settings.output_limit, "isolate": False})
     outcomes = []
     with WorkerPool(1, dict(os.environ), course.root, tmp_path / "logs") as pool:
-        victim = pool.workers[0].process
+        victim = pool.workers[0]
 
         def done(outcome):
             outcomes.append(outcome)
