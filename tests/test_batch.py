@@ -93,3 +93,28 @@ def test_a_batch_killed_half_way_resumes_with_the_same_scores(tmp_path):
     # The gradebook is whole: nbgrader's export has every student's score.
     exported = (out / "nbgrader_export.csv").read_text()
     assert all(f",{name}," in exported for name in ("ada", "ben", "cleo", "dev"))
+
+
+def test_a_new_hand_in_is_never_graded_from_an_earlier_runs_notebook(tmp_path):
+    """A student re-submits a notebook nbgrader cannot grade: the row says why, instead of the
+    grades of the notebook that the earlier run prepared under the same id."""
+    import nbformat
+
+    from autograder.results import CELL_METADATA
+
+    course = scratch_course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLES / "ada.ipynb", folder / "kim.ipynb")
+    common = ("--course-dir", course.root, "--out", tmp_path / "out", "--workers", 1)
+    code, first = _grade(folder, *common)
+    assert code == 0 and re.search(r"^kim\s+kim.ipynb\s+graded\s+33 / 33\b", first, re.M), first
+
+    nb = nbformat.read(str(folder / "kim.ipynb"), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("answer = 42", metadata={"nbgrader": {
+        "grade": True, "solution": True, "grade_id": "hw2_q3", "points": 2, "locked": False, "schema_version": 3}}))
+    nbformat.write(nb, str(folder / "kim.ipynb"))
+    code, second = _grade(folder, *common)
+    assert "already graded by an earlier run" not in second
+    row = next(line for line in second.splitlines() if line.startswith("kim "))
+    assert " failed " in row and CELL_METADATA[:40] in row, second

@@ -29,13 +29,21 @@ def hostile(tmp_path_factory):
     course = scratch_course(root / "course")
     folder = root / "submissions"
     folder.mkdir()
+    out = root / "out"  # outside the course directory, as `--out` allows
+    places = {"COURSE": course.root, "BATCH_OUT": out, "SUBMISSIONS_DIR": folder}
     for case in CASES:
-        edits = {cell: source.replace("COURSE", str(course.root)) for cell, source in case.edits().items()}
+        edits = {cell: _placed(source, places) for cell, source in case.edits().items()}
         nbformat.write(submission(edits), str(folder / f"{case.name}.ipynb"))
     nbformat.write(submission(), str(folder / "honest.ipynb"))
     settings = batch.course_settings(course, cell_timeout=CELL_TIMEOUT, wall_timeout=WALL_TIMEOUT)
-    results = grading.grade_folder(folder, course.root, root / "out", say=lambda _: None, settings=settings)
+    results = grading.grade_folder(folder, course.root, out, say=lambda _: None, settings=settings)
     return course, {r.student_id: r for r in results}
+
+
+def _placed(source: str, places: dict) -> str:
+    for word, path in places.items():
+        source = source.replace(word, str(path))
+    return source
 
 
 def outputs(course, student, cell):
@@ -133,7 +141,9 @@ def test_student_code_cannot_read_hidden_tests_solution_or_gradebook(hostile):
     course, results = hostile
     line = next(ln for ln in text_of(course, "reads_hidden_files", "p1_create").splitlines() if "HIDDEN-READ" in ln)
     found = ast.literal_eval(line.split("HIDDEN-READ ", 1)[1])
-    assert len(found) == 5
+    # The kit's checks and reference, the solution, the gradebook, the submitted notebooks, the
+    # batch's records of other students' runs, and the files handed in (outside the course).
+    assert len(found) == 7
     assert all(value in (0, "FileNotFoundError", "PermissionError") for value in found.values()), found
     other_runs = next(ln for ln in text_of(course, "reads_hidden_files", "p1_create").splitlines() if "OTHER-RUNS" in ln)
     assert other_runs == "OTHER-RUNS ['reads_hidden_files']"  # the batch's other runs are out of sight

@@ -29,7 +29,8 @@ _kit = pathlib.Path(_checks.__file__).resolve().parent.parent
 _found = {}
 for _path in [_kit / "checks" / "part1.py", _kit / "reference.py",
               pathlib.Path("COURSE") / "solutions" / "lstm_gru" / "lstm_gru.ipynb",
-              pathlib.Path("COURSE") / "gradebook.db", pathlib.Path("COURSE") / "submitted"]:
+              pathlib.Path("COURSE") / "gradebook.db", pathlib.Path("COURSE") / "submitted",
+              pathlib.Path("BATCH_OUT") / "work" / "records", pathlib.Path("SUBMISSIONS_DIR") / "honest.ipynb"]:
     try:
         _found[str(_path)] = len(list(_path.iterdir())) if _path.is_dir() else len(_path.read_bytes())
     except Exception as _error:
