@@ -14,8 +14,19 @@ from pathlib import Path
 
 from autograder import batch, grading, reports
 from autograder.course import Course, NbgraderFailed
-from autograder.notebooks import repo_root
+from autograder.notebooks import repo_root, source_path
 from autograder.submissions import NotSubmissions
+
+NOT_A_COURSE = ("error: {path} is not a course directory of this kit: it has no {missing}. Give the kit's "
+                "own folder (the default), or a folder that holds a copy of its nbgrader_config.py and solutions/.")
+
+
+def _course_problem(course_dir: Path) -> str | None:
+    """Why ``course_dir`` cannot be graded in, or ``None``."""
+    for needed in (course_dir / "nbgrader_config.py", source_path(course_dir)):
+        if not needed.is_file():
+            return NOT_A_COURSE.format(path=course_dir, missing=needed.relative_to(course_dir))
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +60,10 @@ def _interrupt(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    problem = _course_problem(args.course_dir) if hasattr(args, "course_dir") else None
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     try:
         if args.command == "release":
             Course(args.course_dir.resolve()).generate_assignment()

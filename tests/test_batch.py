@@ -118,3 +118,10 @@ def test_a_new_hand_in_is_never_graded_from_an_earlier_runs_notebook(tmp_path):
     assert "already graded by an earlier run" not in second
     row = next(line for line in second.splitlines() if line.startswith("kim "))
     assert " failed " in row and CELL_METADATA[:40] in row, second
+
+
+def test_a_folder_that_is_not_a_course_is_refused_with_the_fix(tmp_path, capsys):
+    assert cli.main(["grade", str(EXAMPLES), "--course-dir", str(tmp_path / "nowhere")]) == 2
+    said = capsys.readouterr().err
+    assert f"{tmp_path / 'nowhere'} is not a course directory of this kit: it has no nbgrader_config.py" in said
+    assert "Give the kit's own folder (the default)" in said
