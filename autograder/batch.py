@@ -84,6 +84,7 @@ class RunRecord:
     stopped: str | None        # why the notebook stopped before its last cell, if it did
     isolation: dict
     notes: tuple[str, ...] = ()  # what else a TA should know: cells interrupted, output cut
+    cpu_seconds: float = 0.0     # CPU time of the notebook's process (its own work and the tests)
 
 
 SIGNALS = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "a kill (SIGKILL)",
@@ -184,7 +185,8 @@ def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunR
     return ({"cells": cells, "stopped": stopped},
             RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
                       _notes(runs, settings) + tuple(f"flagged for review, it changes a module the tests use: {line}"
-                                                     for line in review.flagged_lines(prepared))))
+                                                     for line in review.flagged_lines(prepared)),
+                      outcome.cpu_seconds))
 
 
 def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:

@@ -5,8 +5,9 @@
 N generated submissions (a mix of the labelled set's correct variations and mistakes, each
 under its own student id) are graded twice in two scratch course directories: once with
 plain `nbgrader autograde`, once with the kit's grader. Prints the time per submission,
-the throughput of each, their ratio, the peak memory of a worker's grading process, and
-whether every test's score agrees. Both are timed from "notebooks in submitted/" to
+the throughput of each, their ratio, the time (and CPU time) one notebook takes in a kit
+worker, the peak memory of a worker's grading process, and whether every test's score
+agrees. Both are timed from "notebooks in submitted/" to
 "grades in the gradebook"; `generate_assignment`, done once per course, is not counted.
 """
 
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         agree = scores(plain, submissions) == scores(fast, submissions)
         peak = max(r.peak_rss_mb for r in records.values())
         n = args.n
+        in_worker = sorted(r.seconds for r in records.values())
+        cpu = sum(r.cpu_seconds for r in records.values()) / n
         print()
         print(f"{'':<22}{'nbgrader autograde':>20}{'kit workers':>14}")
         print(f"{'seconds in all':<22}{nbgrader_seconds:>20.1f}{kit_seconds:>14.1f}")
@@ -85,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'submissions / minute':<22}{60 * n / nbgrader_seconds:>20.1f}{60 * n / kit_seconds:>14.1f}")
         print(f"throughput ratio (kit / nbgrader): {nbgrader_seconds / kit_seconds:.2f} "
               f"with {settings.workers} worker(s)")
+        print(f"kit, one notebook in a worker: {sum(in_worker) / n:.2f} s on average ({cpu:.2f} s of CPU), "
+              f"{in_worker[n // 2]:.2f} s median, {in_worker[-1]:.2f} s slowest")
         print(f"peak memory of a worker's grading process: {peak:.0f} MB")
         print(f"identical scores for every test of every submission: {'yes' if agree else 'NO'}")
         return 0 if agree else 1
