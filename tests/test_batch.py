@@ -125,3 +125,49 @@ def test_a_folder_that_is_not_a_course_is_refused_with_the_fix(tmp_path, capsys)
     said = capsys.readouterr().err
     assert f"{tmp_path / 'nowhere'} is not a course directory of this kit: it has no nbgrader_config.py" in said
     assert "Give the kit's own folder (the default)" in said
+
+
+def _grading_processes(course_root) -> list[int]:
+    """Processes of the kit's workers (the warm one, the workers, their children) in ``course_root``."""
+    import os
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            if b"autograder.worker" in command and os.readlink(entry / "cwd") == str(course_root):
+                found.append(int(entry.name))
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+def test_sigterm_stops_the_batch_and_its_workers_and_says_how_to_resume(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    course = scratch_course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for name in ("ada", "cleo", "dev"):
+        shutil.copyfile(EXAMPLES / f"{name}.ipynb", folder / f"{name}.ipynb")
+    batch = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(folder), "--course-dir",
+                              str(course.root), "--out", str(tmp_path / "out"), "--workers", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while len(_grading_processes(course.root)) < 3 and batch.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)  # the warm process and its two workers are up
+    assert batch.poll() is None, "the batch ended before it could be stopped"
+    batch.send_signal(signal.SIGTERM)
+    _, err = batch.communicate(timeout=60)
+    assert batch.returncode == 130
+    assert "Stopped. The notebooks graded so far are kept: run the same command again to grade the rest." in err
+    deadline = time.monotonic() + 15
+    while _grading_processes(course.root) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _grading_processes(course.root) == []
