@@ -9,11 +9,11 @@ and answers one JSON line. Interpreter start, ``import torch`` and PyTorch's fir
 set-up are paid once: by the process that forks a whole pool's workers, or by a worker
 started on its own (a replacement for one that died). Each submission then runs in a child
 forked from this state, so it starts clean (its own memory, nothing left from the previous
-student) without paying them again. The child
-applies the sandbox (``autograder.sandbox``), runs the notebook's code cells
-(``autograder.execution``) and reports each cell as it finishes, so a crash loses only the
-cell that crashed. The worker waits for the child under a wall-clock limit and says how it
-ended: normally, by a signal (a segfault, a kill), or by running out of time.
+student) without paying them again. The child applies the sandbox (``autograder.sandbox``),
+runs the notebook's code cells (``autograder.execution``) and reports each cell as it
+finishes, so a crash loses only the cell that crashed. The worker waits for the child under
+a wall-clock limit and says how it ended: normally, by a signal (a segfault, a kill), or by
+running out of time.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ TO_RUN = "to_run.json"
 
 
 def warm_up() -> list:
-    """Import and exercise what every submission uses, so children start warm; the course's
-    sanitizing steps, ready for use."""
+    """Import and exercise what every submission uses, so forked processes start warm; the
+    course's sanitizing steps, ready for use."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -58,7 +58,12 @@ def warm_up() -> list:
         plt.figure()
         plt.plot([0, 1])
         plt.close("all")
-    return prepare.sanitize_steps(prepare.course_config(Path.cwd()))
+    steps = prepare.sanitize_steps(prepare.course_config(Path.cwd()))
+    # What was built here (torch, the checks, nbgrader) is the same in every forked process:
+    # frozen, their garbage collections skip it instead of walking (and so copying) those
+    # pages on each collection.
+    gc.freeze()
+    return steps
 
 
 def run_child(job: dict, protocol_fds: tuple[int, ...]) -> None:
@@ -150,12 +155,7 @@ def prepare_job(job: dict, steps: list) -> str | None:
 
 def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
     """Warm up, then answer jobs until ``stdin`` closes."""
-    steps = warm_up()
-    # What the worker has built (torch, the checks, nbgrader) is the same in every child:
-    # frozen, the children's garbage collections skip it instead of walking (and so copying)
-    # those pages on each collection.
-    gc.freeze()
-    serve_jobs(stdin, stdout, steps)
+    serve_jobs(stdin, stdout, warm_up())
 
 
 def fork_workers(slots: list[tuple[int, int]]) -> None:
@@ -165,14 +165,14 @@ def fork_workers(slots: list[tuple[int, int]]) -> None:
     the pool reads the end of its answers at once.
     """
     steps = warm_up()
-    gc.freeze()
+    every_fd = {fd for slot in slots for fd in slot}
     workers = []
     for jobs_fd, answers_fd in slots:
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
-                for fd in {fd for slot in slots for fd in slot} - {jobs_fd, answers_fd}:
+                for fd in every_fd - {jobs_fd, answers_fd}:
                     os.close(fd)
                 serve_jobs(os.fdopen(jobs_fd, "r"), os.fdopen(answers_fd, "w"), steps)
             except BaseException:  # noqa: BLE001 - a forked worker never returns into this loop
@@ -183,7 +183,7 @@ def fork_workers(slots: list[tuple[int, int]]) -> None:
             finally:
                 os._exit(code)
         workers.append(pid)
-    for fd in {fd for slot in slots for fd in slot}:
+    for fd in every_fd:
         os.close(fd)
     for pid in workers:
         with contextlib.suppress(ChildProcessError):
@@ -196,9 +196,7 @@ def serve_jobs(stdin, stdout, steps: list) -> None:
     stdout.flush()
     for line in stdin:
         job = json.loads(line)
-        preparing = time.process_time()
         problem = prepare_job(job, steps)
-        prepare_seconds = round(time.process_time() - preparing, 3)
         if problem:
             stdout.write(json.dumps({"id": job["id"], "exit_code": None, "prepare_error": problem}) + "\n")
             stdout.flush()
@@ -210,7 +208,7 @@ def serve_jobs(stdin, stdout, steps: list) -> None:
         # Kill whatever the student's code left running in its process group.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
-        stdout.write(json.dumps({"id": job["id"], "prepare_seconds": prepare_seconds, **outcome}) + "\n")
+        stdout.write(json.dumps({"id": job["id"], **outcome}) + "\n")
         stdout.flush()
 
 

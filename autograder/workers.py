@@ -30,8 +30,7 @@ class Outcome:
     signal: int | None = None
     timed_out: bool = False
     seconds: float = 0.0
-    cpu_seconds: float = 0.0       # the child's CPU time: the notebook's own work and the tests
-    prepare_seconds: float = 0.0   # the worker's CPU time preparing the notebook (nbgrader's sanitizing)
+    cpu_seconds: float = 0.0   # the child's CPU time: the notebook's own work and the tests
     peak_rss_mb: float = 0.0
     worker_lost: bool = False
     prepare_error: str | None = None
@@ -134,15 +133,13 @@ class WorkerPool:
 
     def __enter__(self) -> "WorkerPool":
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.warm, starting = _forked_workers(self.size, self.env, self.cwd, self.log_dir / "workers.log")
+        self.warm, self.workers = _forked_workers(self.size, self.env, self.cwd, self.log_dir / "workers.log")
         try:
-            for worker in starting:
+            for worker in self.workers:
                 worker.wait_ready()
         except WorkerFailed:
-            self.workers = starting
             self.__exit__()
             raise
-        self.workers = starting
         return self
 
     def __exit__(self, *exc) -> None:
