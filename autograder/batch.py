@@ -25,7 +25,7 @@ from typing import Callable
 
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder import review
+from autograder import channel, review
 from autograder.course import Course
 from autograder.execution import TRUNCATED, read_cell_runs
 from autograder.notebooks import code_cells, read
@@ -45,9 +45,18 @@ class Settings:
     cell_timeout: float = 120.0
     wall_timeout: float = 600.0
     memory_bytes: int = 3 * 1024**3
+    file_bytes: int = 256 * 1024**2
+    disk_bytes: int = 512 * 1024**2
+    processes: int = 64
     output_limit: int = 5_000_000
     workers: int = field(default_factory=default_size)
     isolate: bool = True
+
+    @property
+    def limits(self) -> dict:
+        """The caps of :class:`autograder.sandbox.Limits`, as a job carries them."""
+        return {"memory_bytes": self.memory_bytes, "file_bytes": self.file_bytes,
+                "disk_bytes": self.disk_bytes, "processes": self.processes}
 
 
 def course_settings(course: Course, **overrides) -> Settings:
@@ -85,6 +94,7 @@ class RunRecord:
     isolation: dict
     notes: tuple[str, ...] = ()  # what else a TA should know: cells interrupted, output cut
     cpu_seconds: float = 0.0     # CPU time of the notebook's process (its own work and the tests)
+    flags: tuple[str, ...] = ()  # why a TA should review it: code that reaches for the grader's tools
 
 
 SIGNALS = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "a kill (SIGKILL)",
@@ -146,9 +156,9 @@ class _Replay:
 
 
 def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: Path, settings: Settings,
-          log: Path) -> list[dict]:
+          log: Path, also_hidden: tuple[Path, ...]) -> list[dict]:
     records_dir = work / "records"
-    also = (work, *(s.path for s in submissions))
+    also = (work, *also_hidden, *(s.path for s in submissions))
     hidden = hidden_paths(course, also) if settings.isolate else []
     jobs = []
     for s in submissions:
@@ -160,7 +170,7 @@ def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: Pa
         jobs.append({"id": student, "submitted": str(course.submitted_notebook(student)), "db_url": course.db_url,
                      "workdir": str(workdir), "prepared": str(prepared), "hidden": hidden, "log": str(log),
                      "cell_timeout": settings.cell_timeout, "wall_timeout": settings.wall_timeout,
-                     "memory_bytes": settings.memory_bytes, "output_limit": settings.output_limit,
+                     "limits": settings.limits, "output_limit": settings.output_limit,
                      "isolate": settings.isolate})
     return jobs
 
@@ -180,13 +190,14 @@ def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunR
     stopped = stop_reason(outcome, ran_all, settings)
     cells = {str(i): {"source": sources[i], "outputs": r.outputs, "execution_count": r.execution_count}
              for i, r in runs.items()}
-    isolation_file = workdir / "isolation.json"
+    isolation_file = workdir / channel.ISOLATION
     isolation = json.loads(isolation_file.read_text()) if isolation_file.exists() else {}
+    problems_file = workdir / channel.PROBLEMS
+    seen = json.loads(problems_file.read_text()) if problems_file.exists() else []
+    flags = tuple(review.flagged_lines(prepared)) + tuple(f"while it ran: {change}" for change in seen)
     return ({"cells": cells, "stopped": stopped},
             RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
-                      _notes(runs, settings) + tuple(f"flagged for review, it changes a module the tests use: {line}"
-                                                     for line in review.flagged_lines(prepared)),
-                      outcome.cpu_seconds))
+                      _notes(runs, settings), outcome.cpu_seconds, flags))
 
 
 def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:
@@ -220,7 +231,8 @@ def _remove_stale_scratch() -> None:
 
 def execute(course: Course, submissions: list[Submission], settings: Settings, work: Path,
             on_done: Callable[[RunRecord], None] = lambda r: None,
-            on_graded: Callable[[RunRecord], None] = lambda r: None) -> dict[str, RunRecord]:
+            on_graded: Callable[[RunRecord], None] = lambda r: None,
+            also_hidden: tuple[Path, ...] = ()) -> dict[str, RunRecord]:
     """Autograde ``submissions`` (already in ``submitted/``) with the worker pool.
 
     The workers prepare and run the notebooks in parallel; one nbgrader process grades each
@@ -236,7 +248,7 @@ def execute(course: Course, submissions: list[Submission], settings: Settings, w
     os.chmod(scratch, 0o711)
     replay = _Replay(course, records_dir, log, lambda student: on_graded(records[student]))
     try:
-        jobs = {job["id"]: job for job in _jobs(course, submissions, scratch, work, settings, log)}
+        jobs = {job["id"]: job for job in _jobs(course, submissions, scratch, work, settings, log, also_hidden)}
         with WorkerPool(settings.workers, dict(os.environ), course.root, work / "workers") as pool:
             def finished(outcome: Outcome) -> None:
                 cells, record = _record(jobs[outcome.id], outcome, settings)

@@ -16,6 +16,7 @@ text is dropped with a note saying so).
 
 from __future__ import annotations
 
+import ast
 import builtins
 import io
 import json
@@ -23,9 +24,9 @@ import os
 import signal
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
@@ -200,47 +201,127 @@ class CellRun:
     seconds: float
 
 
-def run_cells(sources: list[tuple[int, str]], *, timeout: float, output_limit: int, workdir: Path,
-              on_cell: Callable[[CellRun], None]) -> None:
-    """Run ``(index, source)`` code cells in order in a new shell, reporting each when done.
+# The executor's own tools, taken when this module is imported (before any student code):
+# a cell that replaces the shell's methods, hooks or these modules' functions cannot reach
+# how test cells run.
+_RUN_CELL = InteractiveShell.run_cell
+_SETITIMER, _SIGNAL, _MONOTONIC = signal.setitimer, signal.signal, time.monotonic
+_PARSE, _COMPILE, _EXEC, _EVAL = ast.parse, compile, exec, eval
+_FORMAT_EXCEPTION = traceback.format_exception
 
-    Meant for a freshly forked process: it takes over stdout, stderr and their descriptors.
+
+def _error_output(sink: OutputSink, error: BaseException, count: int) -> None:
+    """The error output a kernel sends for ``error``, built without the shell's (replaceable) hooks."""
+    name = type(error).__name__
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - an exception whose text cannot be made still fails the cell
+        text = ""
+    try:
+        render = getattr(type(error), "_render_traceback_", None)
+        lines = list(render(error)) if render else [
+            line.rstrip("\n") for line in _FORMAT_EXCEPTION(type(error), error, error.__traceback__)]
+        lines = [str(line) for line in lines]
+    except Exception:  # noqa: BLE001
+        lines = [f"{name}: {text}"]
+    sink.error(name, text, lines)
+
+
+def run_test_cell(source: str, namespace: dict, sink: OutputSink, count: int, filename: str) -> None:
+    """Run one test cell (the kit's own code) straight in the notebook's namespace.
+
+    Not through IPython: no input transformer, AST transformer, custom exception handler,
+    ``showtraceback`` or ``run_cell`` that a student cell installed can touch it. An exception
+    always leaves its error output; a last expression leaves its value, as a kernel's would
+    (nbgrader reads partial credit from it).
     """
+    try:
+        tree = _PARSE(source, filename)
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
+            last = ast.Expression(tree.body.pop().value)
+        _EXEC(_COMPILE(tree, filename, "exec", dont_inherit=True), namespace)
+        if last is not None:
+            value = _EVAL(_COMPILE(last, filename, "eval", dont_inherit=True), namespace)
+            if value is not None:
+                sink.execute_result({"text/plain": repr(value)}, {}, count)
+    except CellTimeoutError:
+        raise
+    except BaseException as error:  # noqa: BLE001 - SystemExit and the rest fail the test cell too
+        _error_output(sink, error, count)
+
+
+def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: Path, channel) -> None:
+    """Run the notebook's code cells in order in a new shell, sending each one's run on ``channel``.
+
+    ``cells`` are ``{"index", "source", "test"}``; test cells run on the kit's own path
+    (:func:`run_test_cell`), after :class:`autograder.guard.Guard` has put back any tool of
+    the tests that a student cell changed. Meant for a freshly forked process: it takes over
+    stdout, stderr and their descriptors.
+    """
+    from autograder.channel import send
+    from autograder.guard import Guard
+
     sink = OutputSink(limit_bytes=output_limit)
     fds = _FdCapture(workdir)
     shell = new_shell(sink)
-    sys.stdout, sys.stderr = _Stream("stdout", sink), _Stream("stderr", sink)
-    signal.signal(signal.SIGALRM, _on_timeout)
-    for index, source in sources:
-        count = shell.execution_count
-        started = time.monotonic()
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+    namespace = shell.user_ns
+    streams = _Stream("stdout", sink), _Stream("stderr", sink)
+    guard = Guard()
+    for cell in cells:
+        index, source = cell["index"], cell["source"]
+        count = shell.execution_count if type(shell.execution_count) is int else None
+        started = _MONOTONIC()
+        sys.stdout, sys.stderr = streams
+        _SIGNAL(signal.SIGALRM, _on_timeout)
+        if cell.get("test"):
+            changes = guard.restore()
+            if changes:
+                send(channel, "integrity", changes)
+            shell.execution_count = (count or 0) + 1
+        _SETITIMER(signal.ITIMER_REAL, timeout)
+        timed_out = False
         try:
-            result = shell.run_cell(source, store_history=True)
+            if cell.get("test"):
+                run_test_cell(source, namespace, sink, count, f"<test cell {index}>")
+            else:
+                result = _RUN_CELL(shell, source, store_history=True)
+                timed_out = isinstance(result.error_in_exec, CellTimeoutError)
+                failed = result.error_before_exec or result.error_in_exec
+                if failed and not timed_out and not any(o["output_type"] == "error" for o in sink.outputs):
+                    # The cell failed but left no error output (a handler swallowed it): a
+                    # kernel reports the failure all the same, and nbgrader counts it.
+                    _error_output(sink, failed, count)
         except CellTimeoutError:  # raised outside the cell's own code
-            result = None
+            timed_out = True
+            sink.error("CellTimeoutError", "", [])
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        if result is not None and isinstance(result.error_in_exec, CellTimeoutError):
+            _SETITIMER(signal.ITIMER_REAL, 0)
+        if timed_out:
             _replace_timeout_error(sink, timeout)
-        elif result is None:
-            sink.error("CellTimeoutError", "", [f"CellTimeoutError: the cell ran for more than {timeout:g} s"])
+        if cell.get("test"):
+            # Student code the test called may have changed a tool on the way: put it back
+            # before the test's outcome is sent.
+            changes = guard.restore()
+            if changes:
+                send(channel, "integrity", changes)
         fds.drain(sink)
-        on_cell(CellRun(index, count, sink.take(), time.monotonic() - started))
+        run = CellRun(index, count, sink.take(), _MONOTONIC() - started)
+        send(channel, "cell", {"index": run.index, "execution_count": run.execution_count,
+                               "outputs": run.outputs, "seconds": round(run.seconds, 4)})
+    changes = guard.restore()
+    if changes:
+        send(channel, "integrity", changes)
 
 
 def _replace_timeout_error(sink: OutputSink, timeout: float) -> None:
     """Name a timeout as nbgrader does (``CellTimeoutError``), with the limit in words."""
+    if not any(o["output_type"] == "error" and o["ename"] == "CellTimeoutError" for o in sink.outputs):
+        sink.error("CellTimeoutError", "", [])
     for output in sink.outputs:
         if output["output_type"] == "error" and output["ename"] == "CellTimeoutError":
             output["traceback"] = [f"CellTimeoutError: the cell ran for more than {timeout:g} s and was "
                                    "interrupted (is there an endless loop?)"]
-
-
-def write_cell_run(stream, run: CellRun) -> None:
-    stream.write(json.dumps({"index": run.index, "execution_count": run.execution_count,
-                             "outputs": run.outputs, "seconds": round(run.seconds, 4)}) + "\n")
-    stream.flush()
 
 
 def read_cell_runs(path: Path) -> list[CellRun]:

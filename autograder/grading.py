@@ -64,7 +64,7 @@ def _grading_inputs(course: Course) -> list[Path]:
 
 
 def _grade_with_workers(course: Course, submissions: list[Submission], out: Path, settings: batch.Settings | None,
-                        say: Callable[[str], None], progress: bool, force: bool):
+                        say: Callable[[str], None], progress: bool, force: bool, also_hidden: tuple[Path, ...] = ()):
     """Autograde the gradable submissions with the kit's warm workers; results in the given order.
 
     A submission graded by an earlier run (same file, grades in the gradebook) is kept as it
@@ -80,7 +80,9 @@ def _grade_with_workers(course: Course, submissions: list[Submission], out: Path
         if not force and marker.exists() and course.autograded_notebook(s.student_id).exists():
             saved = json.loads(marker.read_text())
             if saved.get("sha256") == _fingerprint(s.path, *inputs):
-                kept[s.student_id] = batch.RunRecord(**{**saved["record"], "notes": tuple(saved["record"]["notes"])})
+                record = saved["record"]
+                kept[s.student_id] = batch.RunRecord(**{**record, "notes": tuple(record["notes"]),
+                                                        "flags": tuple(record.get("flags", ()))})
     todo = [s for s in gradable if s.student_id not in kept]
     records: dict = dict(kept)
     if kept:
@@ -99,7 +101,8 @@ def _grade_with_workers(course: Course, submissions: list[Submission], out: Path
         say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s) ...")
         bar = tqdm(total=len(todo), unit="notebook", disable=not progress, file=sys.stderr)
         records.update(batch.execute(course, todo, settings, out / "work", on_graded=graded,
-                                     on_done=lambda r: (bar.update(1), bar.set_postfix_str(r.student_id))))
+                                     on_done=lambda r: (bar.update(1), bar.set_postfix_str(r.student_id)),
+                                     also_hidden=also_hidden))
         bar.close()
     log_path = out / "work" / "nbgrader.log"
     log = log_path.read_text() if log_path.exists() else ""
@@ -131,6 +134,8 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
     say(f"nbgrader generate_assignment: {course.root}")
     logs = [course.generate_assignment().log]
     folder = Path(folder)
+    # Student code sees none of what came in (other hand-ins, rejected ones) or goes out.
+    also_hidden = (folder.resolve(), out)
     if folder.is_file() and folder.suffix == ".zip":
         folder = unpack(folder, out / "work" / "unpacked")
     submissions = collect(folder, test_ids(course))
@@ -138,7 +143,7 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
         results, autograde_log = grade_submissions(course, submissions, say)
         logs.append(autograde_log)
     else:
-        results = _grade_with_workers(course, submissions, out, settings, say, progress, force)
+        results = _grade_with_workers(course, submissions, out, settings, say, progress, force, also_hidden)
     if any(r.status == "graded" for r in results):
         say("nbgrader generate_feedback and export ...")
         logs.append(course.generate_feedback(withhold_hidden=hidden_messages == "hidden").log)

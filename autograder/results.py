@@ -52,6 +52,8 @@ class SubmissionResult:
     reason: str = ""
     seconds: float | None = None        # time the notebook ran in a worker
     peak_rss_mb: float | None = None
+    flags: tuple[str, ...] = ()         # why a TA should review it (the score stands as computed)
+    isolation_missing: tuple[str, ...] = ()  # protections its run did not get
 
     def test(self, gid: str) -> TestResult:
         return next(t for t in self.tests if t.grade_id == gid)
@@ -59,6 +61,10 @@ class SubmissionResult:
     @property
     def failed_tests(self) -> list[TestResult]:
         return [t for t in self.tests if not t.passed]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
 
 
 def cell_message(cell) -> str:
@@ -146,8 +152,16 @@ def read_result(course: Course, submission: Submission, autograde_log: str = "")
                                 reason=submission.note or "")
 
 
+FLAGGED = "flagged for review: {flags}"
+
+
 def with_run(result: SubmissionResult, record) -> SubmissionResult:
-    """The result with what the worker saw: time, memory, and why a notebook stopped early."""
+    """The result with what the worker saw: time, memory, why a notebook stopped early, and
+    what flags it for review (its score stands; a TA decides)."""
     stopped = record.stopped and f"Stopped early: {record.stopped}"
-    reason = "; ".join(x for x in (result.reason, stopped, *record.notes) if x)
-    return replace(result, seconds=record.seconds, peak_rss_mb=record.peak_rss_mb, reason=reason)
+    flags = tuple(record.flags)
+    flagged = flags and FLAGGED.format(flags="; ".join(flags))
+    reason = "; ".join(x for x in (flagged, result.reason, stopped, *record.notes) if x)
+    missing = tuple(record.isolation.get("missing", ())) if isinstance(record.isolation, dict) else ()
+    return replace(result, seconds=record.seconds, peak_rss_mb=record.peak_rss_mb, reason=reason, flags=flags,
+                   isolation_missing=missing)

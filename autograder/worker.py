@@ -23,13 +23,12 @@ import gc
 import io
 import json
 import os
+import resource
 import signal
 import sys
 import time
 from pathlib import Path
 
-# The code cells a child runs, written by the worker into the child's folder.
-TO_RUN = "to_run.json"
 # Kernels in this course run with one thread and a fixed hash seed (nbgrader_config.py);
 # the worker's environment is set the same way by the pool before Python starts.
 
@@ -46,7 +45,7 @@ def warm_up() -> list:
     import autograder.checks.part1  # noqa: F401 - the hidden tests, loaded before files are hidden
     import autograder.checks.part2  # noqa: F401
     import autograder.checks.part3  # noqa: F401
-    from autograder import data, execution, prepare, reference, sandbox  # noqa: F401
+    from autograder import channel, data, execution, guard, prepare, reference, sandbox  # noqa: F401
 
     torch.set_num_threads(1)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -66,47 +65,134 @@ def warm_up() -> list:
     return steps
 
 
-def run_child(job: dict, protocol_fds: tuple[int, ...]) -> None:
-    """In the forked child: sandbox, then run the notebook's code cells. Never returns."""
-    from autograder import execution, sandbox
+def run_keeper(job: dict, cells: list[dict], channel_fd: int, protocol_fds: tuple[int, ...]) -> None:
+    """In the process the worker forked for one submission: the run's keeper. Never returns.
+
+    It moves into new namespaces and forks their init (see :mod:`autograder.sandbox`), then
+    ends the way the notebook's process ended, so the worker sees one process per run.
+    Without a process namespace (not root), it runs the notebook itself.
+    """
+    from autograder import sandbox
 
     code = 0
     try:
-        # The worker's pipes are not the child's: closed here, a dead worker reads as EOF at
-        # once, and the child dies with its worker instead of running on as an orphan.
+        # The worker's pipes are not the run's: closed here, a dead worker reads as EOF at
+        # once, and the run dies with its worker instead of running on as an orphan.
         for fd in protocol_fds:
             os.close(fd)
         sandbox.die_with_parent()
+        os.setpgid(0, 0)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         from autograder import lean_start
 
         lean_start.restore_imports()
-        workdir = Path(job["workdir"])
-        results = open(workdir / "cells.jsonl", "w")  # noqa: SIM115 - opened before dropping privileges
         isolation = sandbox.Isolation()
-        limits = sandbox.Limits(memory_bytes=job["memory_bytes"])
-        sandbox.own_folder(workdir)
-        sandbox.apply_limits(limits, isolation)
-        if job.get("isolate", True):
-            sandbox.isolate([Path(p) for p in job["hidden"]], workdir, limits, isolation)
-        (workdir / "isolation.json").write_text(json.dumps(isolation.__dict__))
-        os.chdir(workdir)
-        cells = [(c["index"], c["source"]) for c in json.loads((workdir / TO_RUN).read_text())]
-        execution.run_cells(cells, timeout=job["cell_timeout"], output_limit=job["output_limit"],
-                            workdir=workdir, on_cell=lambda run: execution.write_cell_run(results, run))
-    except BaseException:  # noqa: BLE001 - the child must never return into the worker's loop
+        keeper = os.getpid()
+        if not (job.get("isolate", True) and sandbox.enter_namespaces(isolation)):
+            _run_init(job, cells, channel_fd, None, isolation, keeper)
+        status_read, status_write = os.pipe()
+        init = os.fork()
+        if init == 0:
+            os.close(status_read)
+            _run_init(job, cells, channel_fd, status_write, isolation, keeper)
+        os.close(status_write)
+        os.close(channel_fd)
+        status = b""
+        while chunk := os.read(status_read, 4096):
+            status += chunk
+        os.waitpid(init, 0)
+        ended = json.loads(status) if status else {"signal": int(signal.SIGKILL)}
+        if ended.get("signal"):
+            signal.signal(ended["signal"], signal.SIG_DFL)
+            os.kill(os.getpid(), ended["signal"])
+        code = ended.get("exit", 70)
+    except BaseException:  # noqa: BLE001 - the keeper must never return into the worker's loop
         code = 70
-        with contextlib.suppress(Exception):
-            import traceback
-            (Path(job["workdir"]) / "child-error.txt").write_text(traceback.format_exc())
+        _report_failure(channel_fd)
     finally:
         os._exit(code)
 
 
-def wait_for(pid: int, wall_seconds: float) -> dict:
-    """Wait for the child; kill its process group past the wall-clock limit."""
+def _run_init(job: dict, cells: list[dict], channel_fd: int, status_fd: int | None, isolation, keeper: int) -> None:
+    """The first process of the run's namespaces: seal the file systems, fork the notebook's
+    process, reap whatever is left, and say how the notebook's process ended. Never returns.
+
+    With ``status_fd`` None (no process namespace) this process runs the notebook itself.
+    """
+    from autograder import sandbox
+
+    code = 0
+    try:
+        sandbox.die_with_parent()
+        workdir = Path(job["workdir"])
+        limits = sandbox.Limits(**job["limits"])
+        run_uid = sandbox.run_uid_for(keeper) if job.get("isolate", True) else None
+        if job.get("isolate", True) and "own mount namespace" in isolation.applied:
+            sandbox.seal_file_systems([Path(p) for p in job["hidden"]], workdir, limits, run_uid, isolation)
+            if run_uid is not None and not sandbox.interpreter_readable_by_run_user():
+                run_uid = None
+        if status_fd is None:
+            _run_notebook(job, cells, channel_fd, run_uid, isolation)
+        notebook = os.fork()
+        if notebook == 0:
+            os.close(status_fd)
+            _run_notebook(job, cells, channel_fd, run_uid, isolation)
+        os.close(channel_fd)
+        while True:  # as init, it also reaps whatever the notebook left behind
+            pid, status = os.waitpid(-1, 0)
+            if pid == notebook:
+                break
+        ended = ({"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status)
+                 else {"exit": os.WEXITSTATUS(status)})
+        os.write(status_fd, json.dumps(ended).encode())
+    except BaseException:  # noqa: BLE001
+        code = 70
+        _report_failure(channel_fd)
+    finally:
+        # Leaving ends the namespace: the kernel kills every process still in it.
+        os._exit(code)
+
+
+def _run_notebook(job: dict, cells: list[dict], channel_fd: int, run_uid: int | None, isolation) -> None:
+    """The notebook's process: limits and its own user, then the code cells. Never returns."""
+    from autograder import execution, sandbox
+
+    code = 0
+    try:
+        workdir = Path(job["workdir"])
+        limits = sandbox.Limits(**job["limits"])
+        timeout, output_limit = job["cell_timeout"], job["output_limit"]
+        channel = os.fdopen(channel_fd, "w")
+        sandbox.become_run_user(limits, run_uid, isolation)
+        sandbox.own_environment(workdir)
+        os.chdir(workdir)
+        channel.write(json.dumps({"isolation": isolation.__dict__}) + "\n")
+        channel.flush()
+        # Nothing of the batch's own (paths, the course, other students) stays in reach.
+        job.clear()
+        execution.run_cells(cells, timeout=timeout, output_limit=output_limit, workdir=workdir,
+                            channel=channel)
+    except BaseException:  # noqa: BLE001 - the run must never return into the worker's loop
+        code = 70
+        _report_failure(channel_fd)
+    finally:
+        os._exit(code)
+
+
+def _report_failure(channel_fd: int) -> None:
+    with contextlib.suppress(Exception):
+        import traceback
+        os.write(channel_fd, (json.dumps({"error": traceback.format_exc()}) + "\n").encode())
+
+
+def watch(pid: int, channel_fd: int, reader, wall_seconds: float) -> dict:
+    """Read the run's channel while waiting for its keeper; kill the run past the wall-clock limit."""
+    import select
+
     started = time.monotonic()
     deadline = started + wall_seconds
     timed_out = False
+    open_channel = True
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
@@ -117,23 +203,37 @@ def wait_for(pid: int, wall_seconds: float) -> dict:
                 os.killpg(pid, signal.SIGKILL)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        time.sleep(0.02)
+        if open_channel and select.select([channel_fd], [], [], 0.02)[0]:
+            data = os.read(channel_fd, 1 << 16)
+            open_channel = bool(data)
+            reader.feed(data)
+        elif not open_channel:
+            time.sleep(0.02)
+    seconds = round(time.monotonic() - started, 3)
+    # What the run sent before it ended; a process it left behind cannot hold this open for long.
+    drain_until = time.monotonic() + 5
+    while open_channel and time.monotonic() < drain_until and select.select([channel_fd], [], [], 0.1)[0]:
+        data = os.read(channel_fd, 1 << 16)
+        open_channel = bool(data)
+        reader.feed(data)
+    os.close(channel_fd)
+    reader.close()
     return {
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "timed_out": timed_out,
-        "seconds": round(time.monotonic() - started, 3),
+        "seconds": seconds,
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
     }
 
 
-def prepare_job(job: dict, steps: list) -> str | None:
-    """Prepare the notebook as nbgrader would execute it; why not, if it cannot.
+def prepare_job(job: dict, steps: list) -> tuple[list[dict], str | None]:
+    """The code cells to run, prepared as nbgrader would execute them; or why not.
 
-    The prepared notebook goes to ``job["prepared"]``, outside the child's own folder: nbgrader's
-    replay grades that file, so the student's code must not be able to change it. The child
-    gets only its code cells, in its own folder.
+    The prepared notebook goes to ``job["prepared"]``, outside the run's reach: nbgrader's
+    replay grades that file, so the student's code must not be able to change it. The run
+    gets only the code cells, in memory.
     """
     import nbformat
 
@@ -142,15 +242,12 @@ def prepare_job(job: dict, steps: list) -> str | None:
 
     try:
         if "cells" in job:  # given directly (the pool's own tests): nothing to prepare
-            cells = job["cells"]
-        else:
-            nb = prepare.prepared_notebook(Path(job["submitted"]), job["id"], job["db_url"], steps)
-            nbformat.write(nb, job["prepared"])
-            cells = code_cells(nb)
+            return job["cells"], None
+        nb = prepare.prepared_notebook(Path(job["submitted"]), job["id"], job["db_url"], steps)
+        nbformat.write(nb, job["prepared"])
+        return code_cells(nb), None
     except Exception as error:  # noqa: BLE001 - nbgrader's own pass will report it the same way
-        return f"nbgrader could not prepare the notebook: {type(error).__name__}: {str(error)[:300]}"
-    (Path(job["workdir"]) / TO_RUN).write_text(json.dumps(cells))
-    return None
+        return [], f"nbgrader could not prepare the notebook: {type(error).__name__}: {str(error)[:300]}"
 
 
 def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
@@ -191,21 +288,28 @@ def fork_workers(slots: list[tuple[int, int]]) -> None:
 
 
 def serve_jobs(stdin, stdout, steps: list) -> None:
-    """Say ready, then prepare and run each job in a forked child and answer how it ended."""
+    """Say ready, then prepare and run each job in a forked keeper and answer how it ended."""
+    from autograder.channel import ChannelReader
+
     stdout.write(json.dumps({"ready": True, "pid": os.getpid(), "rss_mb": _rss_mb()}) + "\n")
     stdout.flush()
     for line in stdin:
         job = json.loads(line)
-        problem = prepare_job(job, steps)
+        del line  # the run gets the job it needs, not the text it came in
+        cells, problem = prepare_job(job, steps)
         if problem:
             stdout.write(json.dumps({"id": job["id"], "exit_code": None, "prepare_error": problem}) + "\n")
             stdout.flush()
             continue
+        reader = ChannelReader(Path(job["workdir"]), [c["index"] for c in cells], job["output_limit"])
+        channel_read, channel_write = os.pipe()
         pid = os.fork()
         if pid == 0:
-            run_child(job, (stdin.fileno(), stdout.fileno()))
-        outcome = wait_for(pid, job["wall_timeout"])
-        # Kill whatever the student's code left running in its process group.
+            os.close(channel_read)
+            run_keeper(job, cells, channel_write, (stdin.fileno(), stdout.fileno()))
+        os.close(channel_write)
+        outcome = watch(pid, channel_read, reader, job["wall_timeout"])
+        # Without a process namespace, kill what the student's code left in its process group.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
         stdout.write(json.dumps({"id": job["id"], **outcome}) + "\n")

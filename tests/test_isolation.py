@@ -159,7 +159,7 @@ def test_a_killed_worker_costs_only_its_job(tmp_path):
         workdir = tmp_path / "runs" / name
         workdir.mkdir(parents=True)
         jobs.append({"id": name, "cells": [{"index": 0, "source": source}], "workdir": str(workdir), "hidden": [],
-                     "cell_timeout": 120, "wall_timeout": 120, "memory_bytes": settings.memory_bytes,
+                     "cell_timeout": 120, "wall_timeout": 120, "limits": settings.limits,
                      "output_limit": settings.output_limit, "isolate": False})
     outcomes = []
     with WorkerPool(1, dict(os.environ), course.root, tmp_path / "logs") as pool:

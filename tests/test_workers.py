@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from autograder.course import scratch_course
+from autograder.batch import Settings
 from autograder.workers import WorkerPool
 
 
@@ -23,7 +24,7 @@ def test_the_pool_warms_up_once_and_forks_every_worker_from_it(tmp_path):
         workdir.mkdir(parents=True)
         jobs.append({"id": name, "cells": [{"index": 0, "source": "import os\nprint(os.getpid())"}],
                      "workdir": str(workdir), "hidden": [], "cell_timeout": 30, "wall_timeout": 60,
-                     "memory_bytes": 2 * 1024**3, "output_limit": 100_000, "isolate": False})
+                     "limits": Settings().limits, "output_limit": 100_000, "isolate": False})
     outcomes = []
     with WorkerPool(2, dict(os.environ), course.root, tmp_path / "logs") as pool:
         workers = [w.pid for w in pool.workers]
