@@ -28,7 +28,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder import channel, review
 from autograder.course import Course
 from autograder.execution import TRUNCATED, read_cell_runs
-from autograder.notebooks import code_cells, read
+from autograder.notebooks import code_cells, is_autograded_test, read, source_path
 from autograder.submissions import Submission
 from autograder.workers import Outcome, WorkerPool, default_size
 
@@ -175,7 +175,13 @@ def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: Pa
     return jobs
 
 
-def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunRecord]:
+def trusted_sources(course: Course) -> set[str]:
+    """The assignment's own test cells (hidden tests included), as the gradebook restores them:
+    the kit's code, which the review does not read as the student's."""
+    return {c.source for c in read(source_path(course.root)).cells if is_autograded_test(c)}
+
+
+def _record(job: dict, outcome: Outcome, settings: Settings, trusted: set[str]) -> tuple[dict, RunRecord]:
     workdir = Path(job["workdir"])
     runs = {run.index: run for run in read_cell_runs(workdir / "cells.jsonl")}
     # The cells as the worker prepared them, from the copy the student's code could not touch.
@@ -194,7 +200,7 @@ def _record(job: dict, outcome: Outcome, settings: Settings) -> tuple[dict, RunR
     isolation = json.loads(isolation_file.read_text()) if isolation_file.exists() else {}
     problems_file = workdir / channel.PROBLEMS
     seen = json.loads(problems_file.read_text()) if problems_file.exists() else []
-    flags = tuple(review.flagged_lines(prepared)) + tuple(f"while it ran: {change}" for change in seen)
+    flags = tuple(review.flagged_lines(prepared, trusted)) + tuple(f"while it ran: {change}" for change in seen)
     return ({"cells": cells, "stopped": stopped},
             RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
                       _notes(runs, settings), outcome.cpu_seconds, flags))
@@ -247,11 +253,12 @@ def execute(course: Course, submissions: list[Submission], settings: Settings, w
     scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     os.chmod(scratch, 0o711)
     replay = _Replay(course, records_dir, log, lambda student: on_graded(records[student]))
+    trusted = trusted_sources(course)
     try:
         jobs = {job["id"]: job for job in _jobs(course, submissions, scratch, work, settings, log, also_hidden)}
         with WorkerPool(settings.workers, dict(os.environ), course.root, work / "workers") as pool:
             def finished(outcome: Outcome) -> None:
-                cells, record = _record(jobs[outcome.id], outcome, settings)
+                cells, record = _record(jobs[outcome.id], outcome, settings, trusted)
                 (records_dir / f"{outcome.id}.json").write_text(json.dumps(cells))
                 records[outcome.id] = record
                 replay.grade(outcome.id)

@@ -182,6 +182,8 @@ def test_a_killed_worker_costs_only_its_job(tmp_path):
 
 def test_monkeypatching_a_module_the_tests_use_is_flagged_with_its_line(hostile):
     _, results = hostile
-    assert ("flagged for review, it changes a module the tests use: cell 3, line 1: "
-            "torch.allclose = lambda *args, **kwargs: True") in results["monkeypatch"].reason
+    assert results["monkeypatch"].reason.startswith(
+        "flagged for review: cell 3, line 1: `torch.allclose = lambda *args, **kwargs: True` "
+        "(changes a module the tests use)")
+    assert results["monkeypatch"].flagged
     assert "flagged for review" not in results["honest"].reason
