@@ -28,12 +28,20 @@ c.IgnorePattern.pattern = r"Matplotlib is building the font cache|UserWarning: .
 c.OverwriteCells.add_missing_cells = True
 # Feedback can withhold what hidden tests said (`python -m autograder grade --hidden-messages
 # hidden` sets WithholdHiddenMessages.withhold); by default it shows everything, as nbgrader does.
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import GetGrades  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, GetGrades,  # noqa: E402
+                                    IgnorePattern, LimitOutput, SaveAutoGrades)
 
 from autograder.hidden_feedback import WithholdHiddenMessages  # noqa: E402
+from autograder.output_rules import KeepPassingWarnings, SafeOutputs  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, WithholdHiddenMessages, CSSHTMLHeaderPreprocessor]
+# nbgrader's own autograde steps, in its order, with two of the kit's (autograder/output_rules.py):
+# Python warnings in a passing test cell do not cost its points (before the grades are saved),
+# and nothing in a notebook can run in the browser of the TA or student who views it.
+c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, KeepPassingWarnings, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, SafeOutputs, AssignLatePenalties,
+                                       CheckCellMetadata]
+c.GenerateFeedback.preprocessors = [GetGrades, WithholdHiddenMessages, SafeOutputs, CSSHTMLHeaderPreprocessor]
 
 # The environment of the grading kernels, set for nbgrader and inherited by every kernel:
 # - one thread and a fixed hash seed, so scores are the same on every run and machine;

@@ -199,8 +199,12 @@ def _record(job: dict, outcome: Outcome, settings: Settings, trusted: set[str]) 
     isolation_file = workdir / channel.ISOLATION
     isolation = json.loads(isolation_file.read_text()) if isolation_file.exists() else {}
     problems_file = workdir / channel.PROBLEMS
-    seen = json.loads(problems_file.read_text()) if problems_file.exists() else []
-    flags = tuple(review.flagged_lines(prepared, trusted)) + tuple(f"while it ran: {change}" for change in seen)
+    seen = json.loads(problems_file.read_text()) if problems_file.exists() else {}
+    problems = list(seen.get("problems", []))
+    ending = channel.ending_problem(seen, outcome.exit_code, outcome.signal, outcome.timed_out)
+    if ending:
+        problems.append(ending)
+    flags = tuple(review.flagged_lines(prepared, trusted)) + tuple(f"while it ran: {change}" for change in problems)
     return ({"cells": cells, "stopped": stopped},
             RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
                       _notes(runs, settings), outcome.cpu_seconds, flags))

@@ -2,7 +2,9 @@
 
 The notebook's process sends one JSON line per message: ``{"isolation": ...}`` once, then
 ``{"cell": ...}`` as each code cell finishes, ``{"integrity": [...]}`` when the kit's tools
-were found changed, or ``{"error": ...}`` when the kit's own code failed. Student code runs
+were found changed, ``{"end": true}`` after the last cell, or ``{"error": ...}`` when the
+kit's own code failed. A run that sent every cell must then send its end and exit at once,
+normally: anything else means the records came from somewhere other than the executor. Student code runs
 in that same process and can write to the channel too, so the worker trusts nothing on it
 blindly: a line that is not one of these messages, a cell that is not in the notebook or
 comes out of order, or more bytes than the output cap allows is dropped and noted, and the
@@ -23,6 +25,9 @@ OVERHEAD_BYTES = 2_000_000
 NOT_A_RECORD = "the notebook's process wrote to the grader's channel something that is not the grader's record"
 OUT_OF_ORDER = "the grader's channel got a record of cell {index} out of order or twice"
 TOO_MUCH = "the notebook's process sent more than its output cap over the grader's channel; the rest was dropped"
+AFTER_END = "the grader's channel got records after the run's end"
+NO_END = ("every cell was reported, but the run did not end as the grader ends it ({how}): the records may not "
+          "come from the grader")
 
 
 def _valid_output(output) -> bool:
@@ -55,6 +60,7 @@ class ChannelReader:
         self.pending = b""
         self.problems: list[str] = []
         self.last_index = -1
+        self.ended = False
         self.cells = open(workdir / CELLS, "w")  # noqa: SIM115 - closed in close()
 
     def _problem(self, text: str) -> None:
@@ -84,7 +90,11 @@ class ChannelReader:
             self._problem(NOT_A_RECORD)
             return
         (kind, body), = message.items()
-        if kind == "cell" and _valid_cell(body):
+        if self.ended:
+            self._problem(AFTER_END)
+        elif kind == "end" and body is True:
+            self.ended = True
+        elif kind == "cell" and _valid_cell(body):
             index = body["index"]
             if index not in self.expected or index <= self.last_index:
                 self._problem(OUT_OF_ORDER.format(index=index))
@@ -106,7 +116,20 @@ class ChannelReader:
     def close(self) -> None:
         # A last line without its end was cut short by a crash or a kill: not a record, not a forgery.
         self.cells.close()
-        (self.workdir / PROBLEMS).write_text(json.dumps(self.problems))
+        (self.workdir / PROBLEMS).write_text(json.dumps({"problems": self.problems, "ended": self.ended,
+                                                         "all_cells": self.last_index == max(self.expected, default=-1)}))
+
+
+def ending_problem(seen: dict, exit_code: int | None, signal: int | None, timed_out: bool) -> str | None:
+    """Why a run that reported every cell did not end as the executor ends one, or ``None``."""
+    if not seen.get("all_cells") or timed_out:
+        return None
+    if not seen.get("ended"):
+        how = f"signal {signal}" if signal else f"exit status {exit_code}"
+        return NO_END.format(how=f"no end record, {how}")
+    if signal or exit_code != 0:
+        return NO_END.format(how=f"signal {signal}" if signal else f"exit status {exit_code}")
+    return None
 
 
 def send(channel, kind: str, body) -> None:

@@ -312,6 +312,7 @@ def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: 
     changes = guard.restore()
     if changes:
         send(channel, "integrity", changes)
+    send(channel, "end", True)
 
 
 def _replace_timeout_error(sink: OutputSink, timeout: float) -> None:

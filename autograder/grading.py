@@ -136,9 +136,10 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
     folder = Path(folder)
     # Student code sees none of what came in (other hand-ins, rejected ones) or goes out.
     also_hidden = (folder.resolve(), out)
+    refused = {}
     if folder.is_file() and folder.suffix == ".zip":
-        folder = unpack(folder, out / "work" / "unpacked")
-    submissions = collect(folder, test_ids(course))
+        folder, refused = unpack(folder, out / "work" / "unpacked")
+    submissions = collect(folder, test_ids(course), refused)
     if engine == "nbgrader":
         results, autograde_log = grade_submissions(course, submissions, say)
         logs.append(autograde_log)

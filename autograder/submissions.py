@@ -6,6 +6,7 @@ carrying a ``problem`` that the reports show instead of a score. Nothing is drop
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -29,34 +30,66 @@ DUPLICATE_ID = "another submission already uses the student id '{student}' (from
 MISSING_CELLS_NOTE = "{count} test cell(s) were missing and were put back before grading: {ids}."
 BAD_ZIP = ("{name} is not a readable zip file ({error}). Download the submissions from the LMS again, "
            "or unpack them into a folder and grade the folder.")
+TOO_LARGE = ("the file is larger than {limit} MB once unpacked ({size} MB); a notebook is far smaller. It was not "
+             "unpacked: hand in the notebook itself, with its outputs cleared if they are huge.")
+ZIP_TOO_LARGE = ("{name} would unpack to {size} MB, more than the {limit} MB allowed for one batch. Unpack it "
+                 "yourself and grade the folder, or grade it in parts.")
+# What one hand-in and one whole LMS download may unpack to: a zip bomb stops here, before extraction.
+ENTRY_LIMIT = 64 * 1024**2
+ZIP_LIMIT = 8 * 1024**3
+# Student ids name folders and files: longer ones are shortened, with a stable suffix that keeps them apart.
+ID_LIMIT = 64
 
 
 class NotSubmissions(ValueError):
     """The input is neither a folder of submissions nor a readable zip of them."""
 
 
-def unpack(archive: Path, into: Path) -> Path:
-    """An LMS download (a zip of one notebook or one folder per student) as a folder.
+def unpack(archive: Path, into: Path, entry_limit: int = ENTRY_LIMIT,
+           zip_limit: int = ZIP_LIMIT) -> tuple[Path, dict[str, str]]:
+    """An LMS download (a zip of one notebook or one folder per student) as a folder, and the
+    hand-ins it did not unpack (``name -> why``), which the reports list like any other.
 
     Entries that would land outside ``into`` and the archivers' own folders (``__MACOSX``) are
-    skipped; a zip that wraps everything in one top folder is looked into.
+    skipped; a zip that wraps everything in one top folder is looked into. Sizes are checked
+    against the budget before anything is written, and each entry is copied with its size
+    capped, whatever its header claims.
     """
     if into.exists():
         shutil.rmtree(into)
     into.mkdir(parents=True)
+    refused: dict[str, str] = {}
     try:
         with zipfile.ZipFile(archive) as zipped:
-            for member in zipped.infolist():
-                parts = Path(member.filename).parts
-                if not parts or member.filename.startswith("/") or ".." in parts or parts[0] == "__MACOSX":
+            members = [m for m in zipped.infolist() if _inside(m.filename)]
+            total = sum(m.file_size for m in members)
+            if total > zip_limit:
+                raise NotSubmissions(ZIP_TOO_LARGE.format(name=archive.name, size=total // 1024**2,
+                                                          limit=zip_limit // 1024**2))
+            for member in members:
+                target = into / member.filename
+                if member.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
                     continue
-                zipped.extract(member, into)
-    except (zipfile.BadZipFile, OSError) as error:
+                if member.file_size > entry_limit:
+                    refused[member.filename] = TOO_LARGE.format(limit=entry_limit // 1024**2,
+                                                                size=member.file_size // 1024**2)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zipped.open(member) as source, open(target, "wb") as copy:
+                    copy.write(source.read(entry_limit + 1)[:entry_limit])
+    except (zipfile.BadZipFile, OSError, RuntimeError) as error:
         raise NotSubmissions(BAD_ZIP.format(name=archive.name, error=error)) from error
     entries = [p for p in into.iterdir() if not p.name.startswith(".")]
     if len(entries) == 1 and entries[0].is_dir() and len(list(entries[0].iterdir())) > 1:
-        return entries[0]  # one folder around all the submissions
-    return into
+        top = entries[0].name + "/"
+        return entries[0], {name[len(top):]: why for name, why in refused.items() if name.startswith(top)}
+    return into, refused
+
+
+def _inside(name: str) -> bool:
+    parts = Path(name).parts
+    return bool(parts) and not name.startswith("/") and ".." not in parts and parts[0] != "__MACOSX"
 
 
 @dataclass(frozen=True)
@@ -72,10 +105,19 @@ class Submission:
 
 
 def student_id_for(name: str) -> str:
-    """A student id from a file or folder name: letters, digits, '.', '_' and '-' only."""
+    """A student id from a file or folder name: letters (any script), digits, '.', '_' and '-'.
+
+    At most :data:`ID_LIMIT` characters: a longer name is cut, and a short hash of the whole
+    name keeps two long names that start alike apart (the same name always gives the same id).
+    """
     stem = name[: -len(".ipynb")] if name.endswith(".ipynb") else Path(name).stem or name
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-")
-    return cleaned or "unnamed"
+    cleaned = re.sub(r"[^\w.-]+", "_", stem).strip("._-")
+    suffix = hashlib.sha256(name.encode(errors="replace")).hexdigest()[:8]
+    if not cleaned:
+        return f"unnamed-{suffix}"
+    if len(cleaned) > ID_LIMIT:
+        return f"{cleaned[:ID_LIMIT - 9].rstrip('._-')}-{suffix}"
+    return cleaned
 
 
 def _notebook_in(folder: Path) -> tuple[Path | None, str | None]:
@@ -108,14 +150,23 @@ def check_notebook(path: Path, test_ids: list[str]) -> tuple[str | None, str | N
     return None, note
 
 
-def collect(folder: Path, test_ids: list[str]) -> list[Submission]:
-    """One submission per entry of ``folder``: a notebook file, or a student's folder."""
+def collect(folder: Path, test_ids: list[str], refused: dict[str, str] | None = None) -> list[Submission]:
+    """One submission per entry of ``folder`` (a notebook file, or a student's folder), and one
+    for each hand-in that ``refused`` says was not unpacked."""
     found: list[Submission] = []
     taken: dict[str, Path] = {}
-    for entry in sorted(Path(folder).iterdir()):
+    refused = dict(refused or {})
+    entries = {Path(folder) / Path(name).parts[0] for name in refused} | set(Path(folder).iterdir())
+    for entry in sorted(entries):
         if entry.name.startswith("."):
             continue
         student = student_id_for(entry.name)
+        why = next((w for name, w in refused.items() if Path(name).parts[0] == entry.name), None)
+        if why:
+            found.append(Submission(student, entry, why if student not in taken else
+                                    DUPLICATE_ID.format(student=student, other=taken[student].name)))
+            taken.setdefault(student, entry)
+            continue
         path, problem = (_notebook_in(entry) if entry.is_dir() else (entry, None))
         note = None
         if problem is None:
