@@ -25,10 +25,10 @@ from typing import Callable
 
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder import channel, review
+from autograder import channel, judge, review
 from autograder.course import Course
 from autograder.execution import TRUNCATED, read_cell_runs
-from autograder.notebooks import code_cells, is_autograded_test, read, source_path
+from autograder.notebooks import code_cells, grade_id, is_autograded_test, read, source_path
 from autograder.submissions import Submission
 from autograder.workers import Outcome, WorkerPool, default_size
 
@@ -186,7 +186,9 @@ def _record(job: dict, outcome: Outcome, settings: Settings, trusted: set[str]) 
     runs = {run.index: run for run in read_cell_runs(workdir / "cells.jsonl")}
     # The cells as the worker prepared them, from the copy the student's code could not touch.
     prepared_file = Path(job["prepared"])
-    prepared = code_cells(read(prepared_file)) if prepared_file.exists() else []
+    prepared_nb = read(prepared_file) if prepared_file.exists() else None
+    prepared = code_cells(prepared_nb) if prepared_nb else []
+    grade_ids = {i: grade_id(c) for i, c in enumerate(prepared_nb.cells) if is_autograded_test(c)} if prepared_nb else {}
     sources = {c["index"]: c["source"] for c in prepared}
     ran_all = all(index in runs for index in sources)
     if (workdir / "child-error.txt").exists():
@@ -195,7 +197,10 @@ def _record(job: dict, outcome: Outcome, settings: Settings, trusted: set[str]) 
                       + (workdir / "child-error.txt").read_text())
     stopped = stop_reason(outcome, ran_all, settings)
     cells = {str(i): {"source": sources[i], "outputs": r.outputs, "execution_count": r.execution_count}
-             for i, r in runs.items()}
+             for i, r in runs.items() if i in sources}
+    verdicts_file = workdir / channel.VERDICTS
+    verdicts = json.loads(verdicts_file.read_text()) if verdicts_file.exists() else []
+    overruled = judge.enforce(cells, grade_ids, verdicts)
     isolation_file = workdir / channel.ISOLATION
     isolation = json.loads(isolation_file.read_text()) if isolation_file.exists() else {}
     problems_file = workdir / channel.PROBLEMS
@@ -204,6 +209,7 @@ def _record(job: dict, outcome: Outcome, settings: Settings, trusted: set[str]) 
     ending = channel.ending_problem(seen, outcome.exit_code, outcome.signal, outcome.timed_out)
     if ending:
         problems.append(ending)
+    problems.extend(f"the grader overruled a test the notebook reported as passed: {text}" for text in overruled)
     flags = tuple(review.flagged_lines(prepared, trusted)) + tuple(f"while it ran: {change}" for change in problems)
     return ({"cells": cells, "stopped": stopped},
             RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation,

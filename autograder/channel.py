@@ -2,8 +2,9 @@
 
 The notebook's process sends one JSON line per message: ``{"isolation": ...}`` once, then
 ``{"cell": ...}`` as each code cell finishes, ``{"integrity": [...]}`` when the kit's tools
-were found changed, ``{"end": true}`` after the last cell, or ``{"error": ...}`` when the
-kit's own code failed. A run that sent every cell must then send its end and exit at once,
+were found changed, ``{"judge": ...}`` when a held-out check asks for its accuracy (answered
+on the run's replies pipe, see :mod:`autograder.judge`), ``{"end": true}`` after the last
+cell, or ``{"error": ...}`` when the kit's own code failed. A run that sent every cell must then send its end and exit at once,
 normally: anything else means the records came from somewhere other than the executor. Student code runs
 in that same process and can write to the channel too, so the worker trusts nothing on it
 blindly: a line that is not one of these messages, a cell that is not in the notebook or
@@ -15,9 +16,11 @@ folder on the worker's side, which the notebook's process cannot see.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 CELLS, ISOLATION, ERROR, PROBLEMS = "cells.jsonl", "isolation.json", "child-error.txt", "channel-problems.json"
+VERDICTS = "judge.json"
 OUTPUT_TYPES = {"stream", "error", "display_data", "execute_result"}
 # Room for the JSON around the outputs, on top of the run's output cap.
 OVERHEAD_BYTES = 2_000_000
@@ -52,8 +55,10 @@ def _valid_cell(record) -> bool:
 class ChannelReader:
     """The worker's end: bytes in, checked records out to ``workdir``'s files."""
 
-    def __init__(self, workdir: Path, cell_indices: list[int], output_limit: int):
+    def __init__(self, workdir: Path, cell_indices: list[int], output_limit: int, replies_fd: int | None = None):
         self.workdir = workdir
+        self.replies_fd = replies_fd
+        self.verdicts: list[dict] = []
         self.expected = list(cell_indices)
         self.byte_limit = output_limit + OVERHEAD_BYTES
         self.received = 0
@@ -102,6 +107,8 @@ class ChannelReader:
             self.last_index = index
             self.cells.write(json.dumps(body) + "\n")
             self.cells.flush()
+        elif kind == "judge" and isinstance(body, dict) and self.replies_fd is not None:
+            self._judge(body)
         elif kind == "isolation" and isinstance(body, dict):
             (self.workdir / ISOLATION).write_text(json.dumps(body))
         elif kind == "integrity" and isinstance(body, list) and all(isinstance(x, str) for x in body):
@@ -113,7 +120,22 @@ class ChannelReader:
         else:
             self._problem(NOT_A_RECORD)
 
+    def _judge(self, request: dict) -> None:
+        from autograder import judge
+
+        check = request.get("check")
+        if check not in judge.CHECKS:
+            self._problem(NOT_A_RECORD)
+            return
+        accuracy = judge.answer(request)
+        self.verdicts.append({"check": check, "accuracy": accuracy, "threshold": judge.threshold_of(check)})
+        try:
+            os.write(self.replies_fd, (json.dumps({"accuracy": accuracy}) + "\n").encode())
+        except OSError:
+            pass  # the run is gone; its verdict is kept all the same
+
     def close(self) -> None:
+        (self.workdir / VERDICTS).write_text(json.dumps(self.verdicts))
         # A last line without its end was cut short by a crash or a kill: not a record, not a forgery.
         self.cells.close()
         (self.workdir / PROBLEMS).write_text(json.dumps({"problems": self.problems, "ended": self.ended,

@@ -151,7 +151,7 @@ def _read_only_except(libc, writable: Path) -> bool:
 
 
 def seal_file_systems(hidden: list[Path], workdir: Path, limits: Limits, run_uid: int | None,
-                      isolation: Isolation) -> None:
+                      isolation: Isolation) -> int | None:
     """In init, as root: the run's view of the file systems.
 
     ``/proc`` of its own process namespace; the hidden paths covered; the shared writable
@@ -177,23 +177,32 @@ def seal_file_systems(hidden: list[Path], workdir: Path, limits: Limits, run_uid
         if folder.is_dir() and not folder.is_symlink():
             keep = [p for p in interpreter if folder in p.parents]
             covered &= _cover(libc, folder.resolve(), keep, "size=64k,mode=755")
+    if run_uid is not None:
+        run_uid = run_uid if _expose(libc, interpreter) else None
     workdir.mkdir(parents=True, exist_ok=True)
     owner = f",uid={run_uid},gid={run_uid}" if run_uid is not None else ""
     own = _mount(libc, "tmpfs", str(workdir), "tmpfs", MS_NOSUID | MS_NODEV,
                  f"size={limits.disk_bytes},mode=700{owner}")
     isolation.record(own and covered, f"writes only to its own folder, {limits.disk_bytes // 1024**2} MB in all",
                      "a cap on what it writes in all")
-    if run_uid is not None:
-        blocked = [p for p in interpreter if not _readable_by_others(p)]
-        for top in sorted({next(a for a in reversed([p, *p.parents]) if not _searchable_by_others(a))
-                           for p in blocked}, key=lambda a: len(a.parts)):
-            _cover(libc, top, [p for p in interpreter if top in p.parents], "size=4k,mode=755")
     isolation.record(_read_only_except(libc, workdir), "read-only file system outside its own folder",
                      "read-only file system")
+    return run_uid
 
 
-def interpreter_readable_by_run_user() -> bool:
-    return all(_readable_by_others(p) for p in _interpreter_paths())
+def _expose(libc, interpreter: list[Path]) -> bool:
+    """Make the interpreter's folders reachable by another user: each folder on the way that
+    only its owner may enter is covered by an open one, with the way on bound back in.
+    Whether it worked (else the run keeps its user id and drops its privileges instead)."""
+    for _ in range(8):  # one level of closed folders at a time
+        blocked = [p for p in interpreter if not _readable_by_others(p)]
+        if not blocked:
+            return True
+        tops = {next(a for a in reversed([p, *p.parents]) if not _searchable_by_others(a)) for p in blocked}
+        for top in sorted(tops, key=lambda a: len(a.parts)):
+            if not _cover(libc, top, [p for p in interpreter if top in p.parents], "size=4k,mode=755"):
+                return False
+    return all(_readable_by_others(p) for p in interpreter)
 
 
 def _drop_capabilities() -> bool:

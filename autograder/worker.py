@@ -45,27 +45,42 @@ def warm_up() -> list:
     import autograder.checks.part1  # noqa: F401 - the hidden tests, loaded before files are hidden
     import autograder.checks.part2  # noqa: F401
     import autograder.checks.part3  # noqa: F401
-    from autograder import channel, data, execution, guard, prepare, reference, sandbox  # noqa: F401
+    # Not the kit's solution (autograder.reference) nor the test split's tags (autograder.heldout):
+    # what is loaded here is in every notebook's process.
+    from autograder import channel, data, execution, guard, judge, prepare, sandbox  # noqa: F401
+    from autograder.checks import training
 
     torch.set_num_threads(1)
     with contextlib.redirect_stdout(io.StringIO()):
-        words = data.build_word_to_ix(data.TUTORIAL_TRAINING_DATA)
-        for cls in (reference.LSTMTagger, reference.GRUTagger):
-            model = cls(6, 6, len(words), len(data.TAG_TO_IX))
-            reference.train_tagger(model, data.TUTORIAL_TRAINING_DATA, words, data.TAG_TO_IX, epochs=2)
-            print(model(reference.prepare_sequence(data.TUTORIAL_TRAINING_DATA[0][0], words)))
+        # PyTorch's first calls of what every notebook runs: recurrent layers, embeddings, the
+        # loss, backward and SGD; the pieces are used one by one, so no tagger is left in memory.
+        tutorial, nn = data.TUTORIAL_TRAINING_DATA, torch.nn
+        words = data.build_word_to_ix(tutorial)
+        embedding, scores = nn.Embedding(len(words), 6), nn.Linear(6, len(data.TAG_TO_IX))
+        for layer in (nn.LSTM(6, 6), nn.GRU(6, 6)):
+            optimizer = torch.optim.SGD([*embedding.parameters(), *layer.parameters(), *scores.parameters()], lr=0.1)
+            for sentence, tags in tutorial:
+                optimizer.zero_grad()
+                out, _ = layer(embedding(training.indices(sentence, words)).view(len(sentence), 1, -1))
+                log_probs = torch.nn.functional.log_softmax(scores(out.view(len(sentence), -1)), dim=1)
+                torch.nn.functional.nll_loss(log_probs, training.indices(tags, data.TAG_TO_IX)).backward()
+                optimizer.step()
+        model = training.WordTagger(6, len(words), len(data.TAG_TO_IX))
+        training.train(model, tutorial, words, data.TAG_TO_IX, epochs=2, lr=0.1)
+        print(training.predict(model, tutorial[0][0], words))
         plt.figure()
         plt.plot([0, 1])
         plt.close("all")
     steps = prepare.sanitize_steps(prepare.course_config(Path.cwd()))
     # What was built here (torch, the checks, nbgrader) is the same in every forked process:
     # frozen, their garbage collections skip it instead of walking (and so copying) those
-    # pages on each collection.
+    # pages on each collection. The warm-up's own garbage goes first.
+    gc.collect()
     gc.freeze()
     return steps
 
 
-def run_keeper(job: dict, cells: list[dict], channel_fd: int, protocol_fds: tuple[int, ...]) -> None:
+def run_keeper(job: dict, cells: list[dict], run_fds: tuple[int, int], protocol_fds: tuple[int, ...]) -> None:
     """In the process the worker forked for one submission: the run's keeper. Never returns.
 
     It moves into new namespaces and forks their init (see :mod:`autograder.sandbox`), then
@@ -75,6 +90,7 @@ def run_keeper(job: dict, cells: list[dict], channel_fd: int, protocol_fds: tupl
     from autograder import sandbox
 
     code = 0
+    channel_fd = run_fds[0]
     try:
         # The worker's pipes are not the run's: closed here, a dead worker reads as EOF at
         # once, and the run dies with its worker instead of running on as an orphan.
@@ -89,14 +105,15 @@ def run_keeper(job: dict, cells: list[dict], channel_fd: int, protocol_fds: tupl
         isolation = sandbox.Isolation()
         keeper = os.getpid()
         if not (job.get("isolate", True) and sandbox.enter_namespaces(isolation)):
-            _run_init(job, cells, channel_fd, None, isolation, keeper)
+            _run_init(job, cells, run_fds, None, isolation, keeper)
         status_read, status_write = os.pipe()
         init = os.fork()
         if init == 0:
             os.close(status_read)
-            _run_init(job, cells, channel_fd, status_write, isolation, keeper)
+            _run_init(job, cells, run_fds, status_write, isolation, keeper)
         os.close(status_write)
-        os.close(channel_fd)
+        for fd in run_fds:
+            os.close(fd)
         status = b""
         while chunk := os.read(status_read, 4096):
             status += chunk
@@ -113,7 +130,8 @@ def run_keeper(job: dict, cells: list[dict], channel_fd: int, protocol_fds: tupl
         os._exit(code)
 
 
-def _run_init(job: dict, cells: list[dict], channel_fd: int, status_fd: int | None, isolation, keeper: int) -> None:
+def _run_init(job: dict, cells: list[dict], run_fds: tuple[int, int], status_fd: int | None, isolation,
+              keeper: int) -> None:
     """The first process of the run's namespaces: seal the file systems, fork the notebook's
     process, reap whatever is left, and say how the notebook's process ended. Never returns.
 
@@ -122,22 +140,22 @@ def _run_init(job: dict, cells: list[dict], channel_fd: int, status_fd: int | No
     from autograder import sandbox
 
     code = 0
+    channel_fd = run_fds[0]
     try:
         sandbox.die_with_parent()
         workdir = Path(job["workdir"])
         limits = sandbox.Limits(**job["limits"])
         run_uid = sandbox.run_uid_for(keeper) if job.get("isolate", True) else None
         if job.get("isolate", True) and "own mount namespace" in isolation.applied:
-            sandbox.seal_file_systems([Path(p) for p in job["hidden"]], workdir, limits, run_uid, isolation)
-            if run_uid is not None and not sandbox.interpreter_readable_by_run_user():
-                run_uid = None
+            run_uid = sandbox.seal_file_systems([Path(p) for p in job["hidden"]], workdir, limits, run_uid, isolation)
         if status_fd is None:
-            _run_notebook(job, cells, channel_fd, run_uid, isolation)
+            _run_notebook(job, cells, run_fds, run_uid, isolation)
         notebook = os.fork()
         if notebook == 0:
             os.close(status_fd)
-            _run_notebook(job, cells, channel_fd, run_uid, isolation)
-        os.close(channel_fd)
+            _run_notebook(job, cells, run_fds, run_uid, isolation)
+        for fd in run_fds:
+            os.close(fd)
         while True:  # as init, it also reaps whatever the notebook left behind
             pid, status = os.waitpid(-1, 0)
             if pid == notebook:
@@ -153,11 +171,12 @@ def _run_init(job: dict, cells: list[dict], channel_fd: int, status_fd: int | No
         os._exit(code)
 
 
-def _run_notebook(job: dict, cells: list[dict], channel_fd: int, run_uid: int | None, isolation) -> None:
+def _run_notebook(job: dict, cells: list[dict], run_fds: tuple[int, int], run_uid: int | None, isolation) -> None:
     """The notebook's process: limits and its own user, then the code cells. Never returns."""
-    from autograder import execution, sandbox
+    from autograder import execution, judge, sandbox
 
     code = 0
+    channel_fd, replies_fd = run_fds
     try:
         workdir = Path(job["workdir"])
         limits = sandbox.Limits(**job["limits"])
@@ -168,6 +187,7 @@ def _run_notebook(job: dict, cells: list[dict], channel_fd: int, run_uid: int | 
         os.chdir(workdir)
         channel.write(json.dumps({"isolation": isolation.__dict__}) + "\n")
         channel.flush()
+        judge.connect(channel, replies_fd)
         # Nothing of the batch's own (paths, the course, other students) stays in reach.
         job.clear()
         execution.run_cells(cells, timeout=timeout, output_limit=output_limit, workdir=workdir,
@@ -301,14 +321,18 @@ def serve_jobs(stdin, stdout, steps: list) -> None:
             stdout.write(json.dumps({"id": job["id"], "exit_code": None, "prepare_error": problem}) + "\n")
             stdout.flush()
             continue
-        reader = ChannelReader(Path(job["workdir"]), [c["index"] for c in cells], job["output_limit"])
         channel_read, channel_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        reader = ChannelReader(Path(job["workdir"]), [c["index"] for c in cells], job["output_limit"], replies_write)
         pid = os.fork()
         if pid == 0:
             os.close(channel_read)
-            run_keeper(job, cells, channel_write, (stdin.fileno(), stdout.fileno()))
+            os.close(replies_write)
+            run_keeper(job, cells, (channel_write, replies_read), (stdin.fileno(), stdout.fileno()))
         os.close(channel_write)
+        os.close(replies_read)
         outcome = watch(pid, channel_read, reader, job["wall_timeout"])
+        os.close(replies_write)
         # Without a process namespace, kill what the student's code left in its process group.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from autograder import data
+import json
+
+from autograder import data, heldout
 from autograder.checks import thresholds
 from autograder.notebooks import read, source_path
 
@@ -12,10 +14,17 @@ def _source_cell(gid):
 
 
 def test_splits_share_no_sentence_and_dev_test_words_occur_in_train():
-    train, dev, test = ({tuple(w) for w, _ in split} for split in (data.TRAIN, data.DEV, data.TEST))
+    train, dev, test = ({tuple(w) for w, _ in split} for split in (data.TRAIN, data.DEV, heldout.TEST))
     assert not train & dev and not train & test and not dev & test
     vocab = set(data.build_word_to_ix(data.TRAIN))
-    assert all(set(words) <= vocab for words, _ in data.DEV + data.TEST)
+    assert all(set(words) <= vocab for words, _ in data.DEV + heldout.TEST)
+
+
+def test_the_public_corpus_is_the_generators_without_the_test_tags():
+    assert json.loads(data.CORPUS_FILE.read_text()) == json.loads(json.dumps(heldout.public_corpus()))
+    assert (data.TRAIN, data.DEV) == (heldout.TRAIN, heldout.DEV)
+    assert data.TEST_WORDS == [words for words, _ in heldout.TEST]
+    assert "test" not in json.loads(data.CORPUS_FILE.read_text())  # words only, never the tags
 
 
 def test_every_ambiguous_word_is_both_noun_and_verb_in_train():
@@ -23,11 +32,12 @@ def test_every_ambiguous_word_is_both_noun_and_verb_in_train():
     for words, tags in data.TRAIN:
         for word, tag in zip(words, tags):
             roles.setdefault(word, set()).add(tag)
-    assert all(roles[w] == {"NN", "V"} for w in data.AMBIGUOUS)
+    assert all(roles[w] == {"NN", "V"} for w in heldout.AMBIGUOUS)
 
 
 def test_context_free_baseline_falls_below_both_thresholds():
-    baseline = data.baseline_accuracy(data.TRAIN, data.TEST)
+    baseline = heldout.baseline_accuracy(data.TRAIN, heldout.TEST)
+    assert baseline == round(data.BASELINE_TEST_ACCURACY, 4) or abs(baseline - data.BASELINE_TEST_ACCURACY) < 1e-4
     assert baseline < thresholds.LSTM_HELDOUT_THRESHOLD - 0.03
     assert baseline < thresholds.GRU_HELDOUT_THRESHOLD - 0.03
 
@@ -40,7 +50,7 @@ def test_notebook_carries_train_and_dev_but_not_test():
     source = _source_cell("p2_corpus").source
     assert data.format_tagged(data.TRAIN) in source
     assert data.format_tagged(data.DEV) in source
-    assert not any(data.format_tagged([s]) in source for s in data.TEST)
+    assert not any(data.format_tagged([s]) in source for s in heldout.TEST)
 
 
 def test_notebook_training_settings_are_the_graders():

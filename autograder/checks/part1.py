@@ -7,7 +7,7 @@ import torch.nn as nn
 
 from autograder.feedback import (CheckFailed, assert_close, assert_tensor, call_student, close_report, fail, need,
                                  problem_of, quiet)
-from autograder.reference import lstm_by_equations
+from autograder.checks.training import lstm_by_equations
 
 WHERE = "Part 1"
 

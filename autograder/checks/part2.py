@@ -17,8 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from autograder import data, reference
-from autograder.checks import taggers
+from autograder import data, judge
+from autograder.checks import taggers, training
 from autograder.checks import thresholds as T
 from autograder.feedback import CheckFailed, assert_tensor, call_student, fail, need, problem_of, quiet
 
@@ -73,7 +73,7 @@ def kit_prepare_sequence(fn):
         yield
         return
     saved = namespace["prepare_sequence"]
-    namespace["prepare_sequence"] = reference.prepare_sequence
+    namespace["prepare_sequence"] = training.indices
     try:
         yield
     finally:
@@ -119,7 +119,7 @@ def _accuracy(model, trained_on, tagged, what: str) -> float:
     """The model's token accuracy on ``tagged``, with the word indices of ``trained_on``."""
     word_to_ix = data.build_word_to_ix(trained_on)
     with quiet():
-        return call_student(reference.evaluate, model, tagged, word_to_ix, data.TAG_TO_IX,
+        return call_student(training.token_accuracy, model, tagged, word_to_ix, data.TAG_TO_IX,
                             what=what, hint=taggers.explain)
 
 
@@ -132,9 +132,9 @@ def step_was_skipped(model: nn.Module, sentences) -> bool:
     words, tags = sentences[-1]
     word_to_ix = data.build_word_to_ix(sentences)
     with quiet():
-        reference.reset_state(model)
-        scores = model(reference.prepare_sequence(words, word_to_ix))
-        loss = F.nll_loss(scores, reference.prepare_sequence(tags, data.TAG_TO_IX))
+        training.reset_state(model)
+        scores = model(training.indices(words, word_to_ix))
+        loss = F.nll_loss(scores, training.indices(tags, data.TAG_TO_IX))
         fresh = torch.autograd.grad(loss, params, allow_unused=True)
     return all(g is None or torch.allclose(g, p.grad, rtol=1e-4, atol=1e-7) for g, p in zip(fresh, params))
 
@@ -174,7 +174,7 @@ def check_class_learns(ns) -> None:
         with quiet():
             torch.manual_seed(T.GRADING_SEED)
             model = call_student(cls, 6, 6, len(word_to_ix), len(data.TAG_TO_IX), what="`LSTMTagger(6, 6, 9, 3)`")
-            call_student(reference.train_tagger, model, data.TUTORIAL_TRAINING_DATA, word_to_ix, data.TAG_TO_IX,
+            call_student(training.train, model, data.TUTORIAL_TRAINING_DATA, word_to_ix, data.TAG_TO_IX,
                          T.CLASS_EPOCHS, T.CLASS_LR, what="Training a fresh `LSTMTagger` with the tutorial's loop",
                          hint=taggers.explain)
     except CheckFailed as failure:
@@ -195,20 +195,20 @@ def _fixed_model():
     word_to_ix = data.build_word_to_ix(data.TRAIN)
     with quiet():
         torch.manual_seed(T.GRADING_SEED)
-        model = reference.LSTMTagger(4, 4, len(word_to_ix), len(data.TAG_TO_IX))
-        reference.train_tagger(model, data.TRAIN[:10], word_to_ix, data.TAG_TO_IX, epochs=3)
+        model = training.WordTagger(4, len(word_to_ix), len(data.TAG_TO_IX))
+        training.train(model, data.TRAIN[:10], word_to_ix, data.TAG_TO_IX, epochs=3, lr=0.1)
     return model, word_to_ix
 
 
 def _sentence_mean(model, split, word_to_ix) -> float:
-    accuracies = [reference.evaluate(model, [sentence], word_to_ix, data.TAG_TO_IX) for sentence in split]
+    accuracies = [training.token_accuracy(model, [sentence], word_to_ix, data.TAG_TO_IX) for sentence in split]
     return sum(accuracies) / len(accuracies)
 
 
 def _judge_evaluate(evaluate) -> None:
     model, word_to_ix = _fixed_model()
     for split_name, split in (("dev", data.DEV), ("two dev", data.DEV[:2])):
-        expected = reference.evaluate(model, split, word_to_ix, data.TAG_TO_IX)
+        expected = training.token_accuracy(model, split, word_to_ix, data.TAG_TO_IX)
         with quiet():
             got = call_student(evaluate, model, split, word_to_ix, data.TAG_TO_IX,
                                what="`evaluate(model, data, word_to_ix, tag_to_ix)`")
@@ -260,13 +260,13 @@ def _judge_train_tagger(train_tagger) -> None:
     word_to_ix = data.build_word_to_ix(data.TRAIN)
     with quiet():
         torch.manual_seed(T.GRADING_SEED)
-        model = reference.LSTMTagger(8, 8, len(word_to_ix), len(data.TAG_TO_IX))
+        model = training.WordTagger(8, len(word_to_ix), len(data.TAG_TO_IX))
         start = [p.detach().clone() for p in model.parameters()]
-        before = reference.evaluate(model, sentences, word_to_ix, data.TAG_TO_IX)
+        before = training.token_accuracy(model, sentences, word_to_ix, data.TAG_TO_IX)
         with watching_training(model) as seen:
             losses = call_student(train_tagger, model, sentences, word_to_ix, data.TAG_TO_IX, epochs, 0.1,
                                   what=f"`train_tagger(model, data, word_to_ix, tag_to_ix, epochs={epochs}, lr=0.1)`")
-        after = reference.evaluate(model, sentences, word_to_ix, data.TAG_TO_IX)
+        after = training.token_accuracy(model, sentences, word_to_ix, data.TAG_TO_IX)
     if not isinstance(losses, (list, tuple)):
         fail(f"`train_tagger(..., epochs={epochs})` returned {type(losses).__name__}; expected a list of "
              f"{epochs} losses.", "Append the mean loss of each epoch to a list and return it.")
@@ -298,7 +298,7 @@ def check_train_tagger(ns) -> None:
 
 
 def check_heldout_accuracy(ns) -> None:
-    taggers.check_heldout_accuracy(_tagger(ns), NAME, T.LSTM_HELDOUT_THRESHOLD)
+    taggers.check_heldout_accuracy(_tagger(ns), NAME, T.LSTM_HELDOUT_THRESHOLD, "p2_heldout")
 
 
 def _as_initialised(ns, model) -> bool:
@@ -331,7 +331,8 @@ def _corpus_model_cause(ns, model) -> str | None:
 def check_corpus_model(ns) -> None:
     model = need(ns, "corpus_model", WHERE)
     try:
-        accuracy = _accuracy(model, data.TRAIN, data.TEST, "Tagging the hidden test sentences with `corpus_model`")
+        predictions = taggers.test_predictions(model, "Tagging the hidden test sentences with `corpus_model`")
+        accuracy = judge.heldout_accuracy("p2_corpus_model", predictions)
     except CheckFailed as failure:
         raise CheckFailed(_corpus_model_cause(ns, model) or str(failure)) from None
     if accuracy < T.LSTM_HELDOUT_THRESHOLD:

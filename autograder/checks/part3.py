@@ -95,4 +95,4 @@ def check_parameter_count(ns) -> None:
 
 
 def check_heldout_accuracy(ns) -> None:
-    taggers.check_heldout_accuracy(_tagger(ns), NAME, T.GRU_HELDOUT_THRESHOLD)
+    taggers.check_heldout_accuracy(_tagger(ns), NAME, T.GRU_HELDOUT_THRESHOLD, "p3_heldout")

@@ -17,8 +17,9 @@ import contextlib
 import torch
 import torch.nn as nn
 
-from autograder import data, reference
+from autograder import data, judge
 from autograder.checks import thresholds as T
+from autograder.checks import training
 from autograder.feedback import CheckFailed, assert_tensor, call_student, fail, problem_of, quiet
 
 # What the student reads. Each constant names one mistake of the catalogue
@@ -72,7 +73,7 @@ def build(cls, sizes, name: str) -> nn.Module:
 
 def run(model: nn.Module, sentence: torch.Tensor, name: str):
     with quiet():
-        reference.reset_state(model)
+        training.reset_state(model)
         words = f"{len(sentence)} word" + ("" if len(sentence) == 1 else "s")
         return call_student(model, sentence, what=f"Calling a `{name}` on a sentence of {words}", hint=explain)
 
@@ -228,25 +229,34 @@ def with_cause(summary: str, cause: str | None, hint: str) -> str:
     return f"{summary}\nLikely cause: {cause}" if cause else f"{summary}\nHint: {hint}"
 
 
-def heldout_accuracy(cls, name: str) -> float:
-    """Train a fresh student model with the kit's loop and settings; accuracy on the test split."""
+def test_predictions(model, what: str) -> list[list[int]]:
+    """The model's tag indices for each hidden test sentence (their words are public)."""
+    word_to_ix = data.build_word_to_ix(data.TRAIN)
+    with quiet():
+        return [call_student(training.predict, model, words, word_to_ix, what=what, hint=explain)
+                for words in data.TEST_WORDS]
+
+
+def heldout_accuracy(cls, name: str, check: str) -> float:
+    """Train a fresh student model with the kit's loop and settings; its accuracy on the test
+    split, as the grader's side measures it (:mod:`autograder.judge`)."""
     word_to_ix = data.build_word_to_ix(data.TRAIN)
     sizes = (T.CORPUS_EMBEDDING_DIM, T.CORPUS_HIDDEN_DIM, len(word_to_ix), len(data.TAG_TO_IX))
     with quiet():
         torch.manual_seed(T.GRADING_SEED)
         model = call_student(cls, *sizes, what=f"`{name}{sizes}`")
-        call_student(reference.train_tagger, model, data.TRAIN, word_to_ix, data.TAG_TO_IX,
+        call_student(training.train, model, data.TRAIN, word_to_ix, data.TAG_TO_IX,
                      T.CORPUS_EPOCHS, T.CORPUS_LR, what=f"Training a `{name}` on the corpus", hint=explain)
-        return reference.evaluate(model, data.TEST, word_to_ix, data.TAG_TO_IX)
+    return judge.heldout_accuracy(check, test_predictions(model, f"Tagging the hidden test sentences with a `{name}`"))
 
 
-def check_heldout_accuracy(cls, name: str, threshold: float) -> None:
+def check_heldout_accuracy(cls, name: str, threshold: float, check: str) -> None:
     try:
-        accuracy = heldout_accuracy(cls, name)
+        accuracy = heldout_accuracy(cls, name, check)
     except CheckFailed as failure:
         raise CheckFailed(diagnosis(cls, name) or str(failure)) from None
     if accuracy < threshold:
-        baseline = data.baseline_accuracy(data.TRAIN, data.TEST)
+        baseline = data.BASELINE_TEST_ACCURACY
         raise CheckFailed(with_cause(
             f"Trained with the kit's loop ({T.CORPUS_EPOCHS} epochs, SGD lr={T.CORPUS_LR}), your "
             f"`{name}` tagged {accuracy:.1%} of the hidden test words correctly; at least "
