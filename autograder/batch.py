@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -70,17 +71,21 @@ def course_settings(course: Course, **overrides) -> Settings:
 
 
 def hidden_paths(course: Course, also: tuple[Path, ...] = ()) -> list[str]:
-    """What student code must not see: the course directory but its release and environment,
-    the kit's package, and ``also`` (the batch's own records and the submitted files, which
-    may lie outside the course directory)."""
+    """What student code must not see: the course directory (all of it, what the batch creates
+    in it later included, but its release and environment, see :func:`kept_paths`), the kit's
+    package, and ``also`` (the input, the reports, the batch's own records and the submitted
+    files, which may lie outside the course directory)."""
     import autograder
 
-    paths = [p for p in course.root.iterdir() if p.name not in VISIBLE]
-    paths.append(Path(autograder.__file__).resolve().parent)
-    paths.extend(p for p in also if p.exists())
+    paths = [course.root, Path(autograder.__file__).resolve().parent, *(p for p in also if p.exists())]
     resolved = sorted({p.resolve() for p in paths})
     # A path inside another hidden one is covered with it.
     return [str(p) for p in resolved if not any(other in p.parents for other in resolved)]
+
+
+def kept_paths(course: Course) -> list[str]:
+    """What stays in sight inside the hidden course directory: the release and the environment."""
+    return [str((course.root / name).resolve()) for name in sorted(VISIBLE) if (course.root / name).exists()]
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,7 @@ def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: Pa
         prepared.unlink(missing_ok=True)  # an earlier run's: never graded in place of this one
         jobs.append({"id": student, "submitted": str(course.submitted_notebook(student)), "db_url": course.db_url,
                      "workdir": str(workdir), "prepared": str(prepared), "hidden": hidden, "log": str(log),
+                     "kept": kept_paths(course) if settings.isolate else [],
                      "cell_timeout": settings.cell_timeout, "wall_timeout": settings.wall_timeout,
                      "limits": settings.limits, "output_limit": settings.output_limit,
                      "isolate": settings.isolate})
@@ -210,10 +216,31 @@ def _record(job: dict, outcome: Outcome, settings: Settings, trusted: set[str]) 
     if ending:
         problems.append(ending)
     problems.extend(f"the grader overruled a test the notebook reported as passed: {text}" for text in overruled)
-    flags = tuple(review.flagged_lines(prepared, trusted)) + tuple(f"while it ran: {change}" for change in problems)
+    flags = tuple(review.flagged_lines(prepared, trusted)) + tuple(f"while it ran: {change}"
+                                                                  for change in _grouped(problems))
     return ({"cells": cells, "stopped": stopped},
             RunRecord(job["id"], outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
                       _notes(runs, settings), outcome.cpu_seconds, flags))
+
+
+_REPLACED = re.compile(r"^`(?P<owner>[\w.]+)\.(?P<name>\w+)` was (?P<how>replaced|deleted|added)$")
+
+
+def _grouped(changes: list[str]) -> list[str]:
+    """The guard's notes with one line per module, not one per function."""
+    by_owner: dict[tuple[str, str], list[str]] = {}
+    other = []
+    for change in changes:
+        match = _REPLACED.match(change)
+        if match:
+            by_owner.setdefault((match["owner"], match["how"]), []).append(match["name"])
+        else:
+            other.append(change)
+    grouped = []
+    for (owner, how), names in by_owner.items():
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        grouped.append(f"`{owner}`: {shown} {how}")
+    return grouped + other
 
 
 def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:

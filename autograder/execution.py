@@ -35,6 +35,9 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
 NO_STDIN = "raw_input was called, but this frontend does not support input requests."
+TOOLS_CHANGED = "GraderToolsChanged"
+TOOLS_CHANGED_TEXT = ("This test does not count: while it ran, code of the notebook changed the tools the test "
+                      "relies on ({changes}). A homework never needs to.")
 TRUNCATED = "[output truncated"
 
 
@@ -301,10 +304,11 @@ def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: 
             _replace_timeout_error(sink, timeout)
         if cell.get("test"):
             # Student code the test called may have changed a tool on the way: put it back
-            # before the test's outcome is sent.
+            # before the test's outcome is sent, and do not let the test pass on it.
             changes = guard.restore()
             if changes:
                 send(channel, "integrity", changes)
+                sink.error(TOOLS_CHANGED, TOOLS_CHANGED_TEXT.format(changes="; ".join(changes)), [])
         fds.drain(sink)
         run = CellRun(index, count, sink.take(), _MONOTONIC() - started)
         send(channel, "cell", {"index": run.index, "execution_count": run.execution_count,
@@ -333,7 +337,7 @@ def read_cell_runs(path: Path) -> list[CellRun]:
     for line in path.read_text(errors="replace").splitlines():
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+            runs.append(CellRun(record["index"], record["execution_count"], record["outputs"], record["seconds"]))
+        except (json.JSONDecodeError, KeyError, TypeError):
             break
-        runs.append(CellRun(record["index"], record["execution_count"], record["outputs"], record["seconds"]))
     return runs

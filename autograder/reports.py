@@ -8,13 +8,15 @@ import csv
 import html
 import io
 import json
+import warnings
 from pathlib import Path
 
 from autograder.hidden_feedback import HIDDEN_MESSAGE
 from autograder.results import GRADED, SubmissionResult
 
 CSV_COLUMNS = ["student_id", "file", "status", "autograded_score", "autograded_max",
-               "manual_max", "failed_tests", "reason"]
+               "manual_max", "failed_tests", "reason", "review"]
+REVIEW = "flagged"  # the review column of a flagged submission: its score stands until a TA looks
 
 
 def _points(x: float) -> str:
@@ -52,6 +54,7 @@ def write_grades_csv(results: list[SubmissionResult], path: Path) -> None:
                 "manual_max": _points(r.manual_max) if r.status == GRADED else "",
                 "failed_tests": " ".join(t.grade_id for t in r.failed_tests),
                 "reason": r.reason,
+                "review": REVIEW if r.flagged else "",
             })
 
 
@@ -84,6 +87,7 @@ def write_gradescope(results: list[SubmissionResult], folder: Path, hidden_messa
                 "score": r.score,
                 "execution_time": round(r.seconds or 0.0, 2),
                 "output": r.reason,
+                "extra_data": {"flagged_for_review": r.flagged},
                 "tests": [{"name": t.grade_id, "score": t.score, "max_score": t.points,
                            "status": "passed" if t.passed else "failed",
                            "output": _shown(t, hidden_messages), "visibility": "visible"} for t in r.tests],
@@ -95,7 +99,10 @@ def write_gradescope(results: list[SubmissionResult], folder: Path, hidden_messa
 
 def _figure_html(fig) -> str:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    with warnings.catch_warnings():
+        # A student id in a script the plot's font lacks (Hangul, say) shows as boxes; not worth a warning.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
@@ -134,16 +141,29 @@ def write_summary(results: list[SubmissionResult], path: Path) -> None:
             ax.set_title("Time per submission")
             figures.append(_figure_html(fig))
             plt.close(fig)
+    # Flagged submissions first: their scores stand until a TA has looked.
+    ordered = sorted(results, key=lambda r: not r.flagged)
     rows = "".join(
-        f"<tr><td>{html.escape(r.student_id)}</td><td>{html.escape(r.file)}</td><td>{r.status}</td>"
+        f"<tr{' class=flagged' if r.flagged else ''}><td>{html.escape(r.student_id)}</td><td>{html.escape(r.file)}</td>"
+        f"<td>{r.status}{' · <b>review</b>' if r.flagged else ''}</td>"
         f"<td>{_points(r.score) + ' / ' + _points(r.max_score) if r.status == GRADED else '-'}</td>"
         f"<td>{html.escape(', '.join(t.grade_id for t in r.failed_tests))}</td>"
-        f"<td>{html.escape(r.reason)}</td></tr>" for r in results)
+        f"<td>{html.escape(r.reason)}</td></tr>" for r in ordered)
+    flagged = [r for r in results if r.flagged]
+    review = (f"<h2>Flagged for review ({len(flagged)})</h2><p>Their code reaches for the grader's own tools; "
+              "each keeps the score it computed until you have looked. Why, with cell and line:</p><ul>"
+              + "".join(f"<li><b>{html.escape(r.student_id)}</b>: {html.escape('; '.join(r.flags))}</li>"
+                        for r in flagged) + "</ul>") if flagged else ""
+    missing = sorted({m for r in results for m in r.isolation_missing})
+    isolation = (f"<p class=warn>Some runs lacked a protection: {html.escape('; '.join(missing))}. Grade as root "
+                 "for every protection.</p>") if missing else ""
     path.write_text(
         "<!doctype html><html><head><meta charset='utf-8'><title>Class summary</title>"
         "<style>body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ddd;padding:4px 8px;"
-        "text-align:left;vertical-align:top}table{border-collapse:collapse}</style></head><body>"
+        "text-align:left;vertical-align:top}table{border-collapse:collapse}tr.flagged{background:#fff3cd}"
+        ".warn{color:#8a4b00}</style></head><body>"
         f"<h1>Class summary</h1><p>{len(results)} submission(s): {len(graded)} graded, "
-        f"{len(results) - len(graded)} not graded.</p>{''.join(figures)}"
+        f"{len(results) - len(graded)} not graded{f', {len(flagged)} flagged for review' if flagged else ''}.</p>"
+        f"{isolation}{review}{''.join(figures)}"
         "<h2>Every submission</h2><table><tr><th>student</th><th>file</th><th>status</th><th>autograded</th>"
         f"<th>tests lost</th><th>notes</th></tr>{rows}</table></body></html>")

@@ -150,11 +150,12 @@ def _read_only_except(libc, writable: Path) -> bool:
     return ok
 
 
-def seal_file_systems(hidden: list[Path], workdir: Path, limits: Limits, run_uid: int | None,
+def seal_file_systems(hidden: list[Path], kept: list[Path], workdir: Path, limits: Limits, run_uid: int | None,
                       isolation: Isolation) -> int | None:
     """In init, as root: the run's view of the file systems.
 
-    ``/proc`` of its own process namespace; the hidden paths covered; the shared writable
+    ``/proc`` of its own process namespace; the hidden paths covered (but ``kept`` paths inside
+    them, and the interpreter's); the shared writable
     folders (and the folder of all runs) covered with empty ones; its own folder a fresh file
     system of ``limits.disk_bytes`` owned by ``run_uid``; the interpreter left readable by
     that user; everything else read-only.
@@ -166,7 +167,7 @@ def seal_file_systems(hidden: list[Path], workdir: Path, limits: Limits, run_uid
     hid = True
     for path in hidden:
         if path.is_dir():
-            hid &= _cover(libc, path, [p for p in interpreter if path in p.parents], "size=4k,mode=755")
+            hid &= _cover(libc, path, [p for p in [*kept, *interpreter] if path in p.parents], "size=4k,mode=755")
         elif path.exists():
             hid &= _mount(libc, "/dev/null", str(path), None, MS_BIND)
     isolation.record(hid, "hidden tests, solution, gradebook and hand-ins hidden",

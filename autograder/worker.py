@@ -80,7 +80,7 @@ def warm_up() -> list:
     return steps
 
 
-def run_keeper(job: dict, cells: list[dict], run_fds: tuple[int, int], protocol_fds: tuple[int, ...]) -> None:
+def run_keeper(job: dict, cells: list[dict], run_fds: tuple[int, int]) -> None:
     """In the process the worker forked for one submission: the run's keeper. Never returns.
 
     It moves into new namespaces and forks their init (see :mod:`autograder.sandbox`), then
@@ -92,10 +92,11 @@ def run_keeper(job: dict, cells: list[dict], run_fds: tuple[int, int], protocol_
     code = 0
     channel_fd = run_fds[0]
     try:
-        # The worker's pipes are not the run's: closed here, a dead worker reads as EOF at
-        # once, and the run dies with its worker instead of running on as an orphan.
-        for fd in protocol_fds:
-            os.close(fd)
+        # Every descriptor the worker had open but the run's own two and the standard ones
+        # (which the notebook's process replaces): the worker's pipes (so a dead worker reads
+        # as EOF at once), its log, the other ends of the run's pipes. What stays open would
+        # reach past every hidden path.
+        _close_all_but(set(run_fds))
         sandbox.die_with_parent()
         os.setpgid(0, 0)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -130,6 +131,13 @@ def run_keeper(job: dict, cells: list[dict], run_fds: tuple[int, int], protocol_
         os._exit(code)
 
 
+def _close_all_but(keep: set[int]) -> None:
+    for fd in [int(name) for name in os.listdir("/proc/self/fd")]:
+        if fd > 2 and fd not in keep:
+            with contextlib.suppress(OSError):  # the listing's own descriptor is gone already
+                os.close(fd)
+
+
 def _run_init(job: dict, cells: list[dict], run_fds: tuple[int, int], status_fd: int | None, isolation,
               keeper: int) -> None:
     """The first process of the run's namespaces: seal the file systems, fork the notebook's
@@ -147,7 +155,8 @@ def _run_init(job: dict, cells: list[dict], run_fds: tuple[int, int], status_fd:
         limits = sandbox.Limits(**job["limits"])
         run_uid = sandbox.run_uid_for(keeper) if job.get("isolate", True) else None
         if job.get("isolate", True) and "own mount namespace" in isolation.applied:
-            run_uid = sandbox.seal_file_systems([Path(p) for p in job["hidden"]], workdir, limits, run_uid, isolation)
+            run_uid = sandbox.seal_file_systems([Path(p) for p in job["hidden"]], [Path(p) for p in job.get("kept", [])],
+                                                workdir, limits, run_uid, isolation)
         if status_fd is None:
             _run_notebook(job, cells, run_fds, run_uid, isolation)
         notebook = os.fork()
@@ -253,16 +262,41 @@ def prepare_job(job: dict, steps: list) -> tuple[list[dict], str | None]:
 
     The prepared notebook goes to ``job["prepared"]``, outside the run's reach: nbgrader's
     replay grades that file, so the student's code must not be able to change it. The run
-    gets only the code cells, in memory.
+    gets only the code cells, in memory. nbgrader's steps keep what they last worked on (the
+    gradebook's address, the student), so they run in a short-lived process of their own:
+    the worker, which every run is forked from, never holds another job's details.
     """
+    if "cells" in job:  # given directly (the pool's own tests): nothing to prepare
+        return job["cells"], None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "w") as answer:
+                answer.write(json.dumps(_prepare(job, steps)))
+        except BaseException:  # noqa: BLE001 - a forked helper never returns into the worker
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        text = answer.read()
+    os.waitpid(pid, 0)
+    if not text:
+        return [], "nbgrader could not prepare the notebook: the preparing process failed"
+    cells, problem = json.loads(text)
+    return cells, problem
+
+
+def _prepare(job: dict, steps: list) -> tuple[list[dict], str | None]:
     import nbformat
 
     from autograder import prepare
     from autograder.notebooks import code_cells
 
     try:
-        if "cells" in job:  # given directly (the pool's own tests): nothing to prepare
-            return job["cells"], None
         nb = prepare.prepared_notebook(Path(job["submitted"]), job["id"], job["db_url"], steps)
         nbformat.write(nb, job["prepared"])
         return code_cells(nb), None
@@ -323,14 +357,13 @@ def serve_jobs(stdin, stdout, steps: list) -> None:
             continue
         channel_read, channel_write = os.pipe()
         replies_read, replies_write = os.pipe()
-        reader = ChannelReader(Path(job["workdir"]), [c["index"] for c in cells], job["output_limit"], replies_write)
         pid = os.fork()
         if pid == 0:
-            os.close(channel_read)
-            os.close(replies_write)
-            run_keeper(job, cells, (channel_write, replies_read), (stdin.fileno(), stdout.fileno()))
+            run_keeper(job, cells, (channel_write, replies_read))
         os.close(channel_write)
         os.close(replies_read)
+        # Opened only now: a file the worker holds open when it forks would be the run's too.
+        reader = ChannelReader(Path(job["workdir"]), [c["index"] for c in cells], job["output_limit"], replies_write)
         outcome = watch(pid, channel_read, reader, job["wall_timeout"])
         os.close(replies_write)
         # Without a process namespace, kill what the student's code left in its process group.
