@@ -213,4 +213,166 @@ CORRECT = [
                  (_LOG_SOFTMAX, "tag_scores = self.log_softmax(tag_space)"))),
 ]
 
+# Whole answers as students copy them from older editions of the tutorial and from blog posts:
+# correct, still running on today's PyTorch, and worth every point.
+TUTORIAL_2017 = {
+    "p1_create": """import torch.autograd as autograd
+lstm = nn.LSTM(3, 3)  # Input dim is 3, output dim is 3
+inputs = [autograd.Variable(torch.randn((1, 3))) for _ in range(5)]  # make a sequence of length 5
+hidden = (autograd.Variable(torch.randn(1, 1, 3)),
+          autograd.Variable(torch.randn((1, 1, 3))))""",
+    "p1_method1": """step_outs = []
+for i in inputs:
+    # Step through the sequence one element at a time.
+    # after each step, hidden contains the hidden state.
+    out, hidden = lstm(i.view(1, 1, -1), hidden)
+    step_outs.append(out)""",
+    "p1_method2": """inputs_seq = torch.cat(inputs).view(len(inputs), 1, -1)
+out, (h_n, c_n) = lstm(inputs_seq, (h0, c0))""",
+    "p2_prepare_sequence": """def prepare_sequence(seq, to_ix):
+    idxs = [to_ix[w] for w in seq]
+    tensor = torch.LongTensor(idxs)
+    return autograd.Variable(tensor)""",
+    "p2_lstm_tagger": """class LSTMTagger(nn.Module):
+
+    def __init__(self, embedding_dim, hidden_dim, vocab_size, tagset_size):
+        super(LSTMTagger, self).__init__()
+        self.hidden_dim = hidden_dim
+        self.word_embeddings = nn.Embedding(vocab_size, embedding_dim)
+        self.lstm = nn.LSTM(embedding_dim, hidden_dim)
+        self.hidden2tag = nn.Linear(hidden_dim, tagset_size)
+        self.hidden = self.init_hidden()
+
+    def init_hidden(self):
+        # The axes semantics are (num_layers, minibatch_size, hidden_dim)
+        return (autograd.Variable(torch.zeros(1, 1, self.hidden_dim)),
+                autograd.Variable(torch.zeros(1, 1, self.hidden_dim)))
+
+    def forward(self, sentence):
+        embeds = self.word_embeddings(sentence)
+        lstm_out, self.hidden = self.lstm(embeds.view(len(sentence), 1, -1), self.hidden)
+        tag_space = self.hidden2tag(lstm_out.view(len(sentence), -1))
+        tag_scores = F.log_softmax(tag_space)
+        return tag_scores""",
+    "p2_training_loop": """for epoch in range(300):  # again, normally you would NOT do 300 epochs, it is toy data
+    for sentence, tags in training_data:
+        model.zero_grad()
+        # Also, we need to clear out the hidden state of the LSTM,
+        # detaching it from its history on the last instance.
+        model.hidden = model.init_hidden()
+        sentence_in = prepare_sequence(sentence, word_to_ix)
+        targets = prepare_sequence(tags, tag_to_ix)
+        tag_scores = model(sentence_in)
+        loss = loss_function(tag_scores, targets)
+        loss.backward()
+        optimizer.step()""",
+    "p2_evaluate_train": """def evaluate(model, data, word_to_ix, tag_to_ix):
+    correct = total = 0
+    for sentence, tags in data:
+        model.hidden = model.init_hidden()
+        tag_scores = model(prepare_sequence(sentence, word_to_ix))
+        _, predicted = torch.max(tag_scores.data, 1)
+        correct += (predicted == prepare_sequence(tags, tag_to_ix).data).sum()
+        total += len(tags)
+    return float(correct) / total
+
+
+def train_tagger(model, data, word_to_ix, tag_to_ix, epochs, lr=0.1):
+    loss_function = nn.NLLLoss()
+    optimizer = optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for epoch in range(epochs):
+        total_loss = 0
+        for sentence, tags in data:
+            model.zero_grad()
+            model.hidden = model.init_hidden()
+            tag_scores = model(prepare_sequence(sentence, word_to_ix))
+            loss = loss_function(tag_scores, prepare_sequence(tags, tag_to_ix))
+            loss.backward()
+            optimizer.step()
+            total_loss += float(loss.data)
+        losses.append(total_loss / len(data))
+    return losses""",
+    "p3_gru_tagger": """class GRUTagger(nn.Module):
+
+    def __init__(self, embedding_dim, hidden_dim, vocab_size, tagset_size):
+        super(GRUTagger, self).__init__()
+        self.hidden_dim = hidden_dim
+        self.word_embeddings = nn.Embedding(vocab_size, embedding_dim)
+        self.gru = nn.GRU(embedding_dim, hidden_dim)
+        self.hidden2tag = nn.Linear(hidden_dim, tagset_size)
+        self.hidden = self.init_hidden()
+
+    def init_hidden(self):
+        return autograd.Variable(torch.zeros(1, 1, self.hidden_dim))
+
+    def forward(self, sentence):
+        embeds = self.word_embeddings(sentence)
+        gru_out, self.hidden = self.gru(embeds.view(len(sentence), 1, -1), self.hidden)
+        tag_space = self.hidden2tag(gru_out.view(len(sentence), -1))
+        return F.log_softmax(tag_space)
+
+
+def count_parameters(model):
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)""",
+}
+
+BLOG_STYLE = {
+    "p2_lstm_tagger": """class LSTMTagger(nn.Module):
+    def __init__(self, embedding_dim, hidden_dim, vocab_size, tagset_size):
+        super().__init__()
+        self.hidden_dim = hidden_dim
+        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.lstm = nn.LSTM(embedding_dim, hidden_dim)
+        self.fc = nn.Linear(hidden_dim, tagset_size)
+
+    def init_hidden(self):
+        return (torch.zeros(1, 1, self.hidden_dim), torch.zeros(1, 1, self.hidden_dim))
+
+    def forward(self, sentence):
+        self.hidden = self.init_hidden()  # a fresh state for every sentence
+        x = self.embedding(sentence).view(len(sentence), 1, -1)
+        x, self.hidden = self.lstm(x, self.hidden)
+        x = self.fc(x.view(len(sentence), -1))
+        return F.log_softmax(x, dim=1)""",
+    "p2_evaluate_train": """import numpy as np
+
+
+@torch.no_grad()
+def evaluate(model, data, word_to_ix, tag_to_ix):
+    model.eval()
+    hits, n = 0, 0
+    for sentence, tags in data:
+        preds = torch.max(model(prepare_sequence(sentence, word_to_ix)), 1)[1]
+        hits += int((preds == prepare_sequence(tags, tag_to_ix)).sum())
+        n += len(tags)
+    model.train()
+    return hits / n
+
+
+def train_tagger(model, data, word_to_ix, tag_to_ix, epochs, lr=0.1):
+    criterion = nn.NLLLoss()
+    optimizer = optim.SGD(model.parameters(), lr=lr)
+    history = []
+    for epoch in range(epochs):
+        model.train()
+        epoch_losses = []
+        for sentence, tags in data:
+            optimizer.zero_grad()
+            output = model(prepare_sequence(sentence, word_to_ix))
+            loss = criterion(output, prepare_sequence(tags, tag_to_ix))
+            loss.backward()
+            optimizer.step()
+            epoch_losses.append(loss.item())
+        history.append(np.mean(epoch_losses))
+    return history""",
+}
+
+CORRECT += [
+    right("ok_tutorial_2017", "the whole of the 2017 tutorial's style: `autograd.Variable`, `init_hidden()` and "
+          "`F.log_softmax(tag_space)` without `dim` (PyTorch warns, and the warnings cost nothing)", TUTORIAL_2017),
+    right("ok_blog_style", "a blog post's style: `self.init_hidden()` inside `forward`, `torch.max(..., 1)[1]`, "
+          "`@torch.no_grad()`, `model.eval()`/`model.train()`, `np.mean` of the losses", BLOG_STYLE),
+]
+
 ALL = WRONG + CORRECT
