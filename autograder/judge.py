@@ -35,9 +35,7 @@ def connect(channel, replies_fd: int) -> None:
 def heldout_accuracy(check: str, predictions: list[list[int]]) -> float:
     """The share of the hidden test words that ``predictions`` tag right."""
     if not _connection:  # a plain kernel (nbgrader autograde, validate): the tags are here
-        from autograder import heldout
-
-        return heldout.accuracy(predictions)
+        return _score(predictions)
     from autograder.channel import send
 
     send(_connection["channel"], "judge", {"check": check, "predictions": predictions})
@@ -48,25 +46,16 @@ def heldout_accuracy(check: str, predictions: list[list[int]]) -> float:
 def answer(request) -> float:
     """In the worker: the accuracy for one request, computed in a process of its own, so the
     worker (which forks the notebooks) never holds the tags."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            os.close(read_end)
-            from autograder import heldout
+    from autograder.worker import in_own_process
 
-            predictions = request.get("predictions") if isinstance(request, dict) else None
-            os.write(write_end, json.dumps(heldout.accuracy(predictions)).encode())
-        except BaseException:  # noqa: BLE001 - a forked helper never returns into the worker
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as result:
-        text = result.read()
-    os.waitpid(pid, 0)
-    return float(json.loads(text)) if text else 0.0
+    accuracy = in_own_process(_score, request.get("predictions") if isinstance(request, dict) else None)
+    return float(accuracy) if accuracy is not None else 0.0
+
+
+def _score(predictions) -> float:
+    from autograder import heldout
+
+    return heldout.accuracy(predictions)
 
 
 def threshold_of(check: str) -> float:

@@ -65,6 +65,13 @@ def warm_up() -> list:
                 log_probs = torch.nn.functional.log_softmax(scores(out.view(len(sentence), -1)), dim=1)
                 torch.nn.functional.nll_loss(log_probs, training.indices(tags, data.TAG_TO_IX)).backward()
                 optimizer.step()
+        # An optimizer class wraps its own `step` the first time one is made: done here, before
+        # the guard's snapshot, so a notebook's first Adam is not taken for tampering.
+        for name in torch.optim.__all__:
+            kind = getattr(torch.optim, name)
+            if isinstance(kind, type) and issubclass(kind, torch.optim.Optimizer):
+                with contextlib.suppress(Exception):
+                    kind([torch.nn.Parameter(torch.zeros(1))])
         model = training.WordTagger(6, len(words), len(data.TAG_TO_IX))
         training.train(model, tutorial, words, data.TAG_TO_IX, epochs=2, lr=0.1)
         print(training.predict(model, tutorial[0][0], words))
@@ -268,6 +275,16 @@ def prepare_job(job: dict, steps: list) -> tuple[list[dict], str | None]:
     """
     if "cells" in job:  # given directly (the pool's own tests): nothing to prepare
         return job["cells"], None
+    answer = in_own_process(_prepare, job, steps)
+    if answer is None:
+        return [], "nbgrader could not prepare the notebook: the preparing process failed"
+    cells, problem = answer
+    return cells, problem
+
+
+def in_own_process(function, *args):
+    """``function(*args)`` computed in a forked, short-lived process, its result back as JSON
+    (``None`` if it failed): whatever the function loads or keeps stays out of this process."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -275,8 +292,8 @@ def prepare_job(job: dict, steps: list) -> tuple[list[dict], str | None]:
         try:
             os.close(read_end)
             with os.fdopen(write_end, "w") as answer:
-                answer.write(json.dumps(_prepare(job, steps)))
-        except BaseException:  # noqa: BLE001 - a forked helper never returns into the worker
+                answer.write(json.dumps(function(*args)))
+        except BaseException:  # noqa: BLE001 - a forked helper never returns into its parent
             code = 1
         finally:
             os._exit(code)
@@ -284,10 +301,7 @@ def prepare_job(job: dict, steps: list) -> tuple[list[dict], str | None]:
     with os.fdopen(read_end) as answer:
         text = answer.read()
     os.waitpid(pid, 0)
-    if not text:
-        return [], "nbgrader could not prepare the notebook: the preparing process failed"
-    cells, problem = json.loads(text)
-    return cells, problem
+    return json.loads(text) if text else None
 
 
 def _prepare(job: dict, steps: list) -> tuple[list[dict], str | None]:

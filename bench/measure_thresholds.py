@@ -29,7 +29,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from autograder import data, reference
+from autograder import data, heldout, reference
 from autograder.checks import thresholds
 
 
@@ -83,7 +83,7 @@ def measure(seeds: int) -> dict[str, list[float]]:
                     thresholds.CORPUS_LR,
                 )
                 accuracies[name].append(
-                    reference.evaluate(model, data.TEST, word_to_ix, data.TAG_TO_IX)
+                    reference.evaluate(model, heldout.TEST, word_to_ix, data.TAG_TO_IX)
                 )
                 progress.set_postfix(seed=seed, model=name)
                 progress.update()
@@ -110,7 +110,7 @@ def main() -> int:
             f"  {name:<13} min {min(values):.3f}  mean {statistics.mean(values):.3f}"
             f"  max {max(values):.3f}"
         )
-    print(f"  most-frequent-tag baseline: {data.baseline_accuracy(data.TRAIN, data.TEST):.3f}")
+    print(f"  most-frequent-tag baseline: {heldout.baseline_accuracy(data.TRAIN, heldout.TEST):.3f}")
 
     print("Thresholds:")
     print(f"  LSTM_HELDOUT_THRESHOLD = {thresholds.LSTM_HELDOUT_THRESHOLD}")
