@@ -12,6 +12,13 @@ interrupted and gets an error output, after which the next cell runs.
 
 Limits that a kernel lacks: the outputs of a notebook are capped in size (past the cap the
 text is dropped with a note saying so).
+
+Where it differs from a kernel on purpose: the assignment's test cells do not go through
+IPython at all (:func:`run_test_cell`), and before each one the tools the tests rely on are
+put back as they were (:mod:`autograder.guard`), so no hook or patch a student cell installs
+decides a test; a student cell that failed without leaving an error output (its exception
+swallowed by a handler it installed) gets one, as nbgrader adds one when a kernel reports a
+failed cell.
 """
 
 from __future__ import annotations

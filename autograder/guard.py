@@ -27,7 +27,7 @@ PREFIXES = ("torch.nn", "torch.optim", "torch.autograd", "torch.testing", "autog
 # thresholds) must not.
 SCALARS = (int, float, str, bytes, bool, type(None))
 SYS_OWN = {"stdout", "stderr", "displayhook", "excepthook", "last_type", "last_value", "last_traceback",
-           "last_exc", "ps1", "ps2", "exc_info", "_jupyter_stdout"}
+           "last_exc", "ps1", "ps2"}
 
 
 def _watched_modules() -> dict[str, types.ModuleType]:

@@ -1,4 +1,4 @@
-"""A warm grading worker: imports torch once, then forks a fresh process per submission.
+"""A warm grading worker: imports torch once, then runs each submission in processes forked from it.
 
     python -m autograder.worker                      (one worker: jobs on stdin, answers on stdout)
     python -m autograder.worker --fork JOBS,ANSWERS ...   (warm up once, fork one worker per pair
@@ -7,13 +7,17 @@
 Both are started by ``autograder.workers.WorkerPool``. A worker reads one JSON job per line
 and answers one JSON line. Interpreter start, ``import torch`` and PyTorch's first-call
 set-up are paid once: by the process that forks a whole pool's workers, or by a worker
-started on its own (a replacement for one that died). Each submission then runs in a child
-forked from this state, so it starts clean (its own memory, nothing left from the previous
-student) without paying them again. The child applies the sandbox (``autograder.sandbox``),
-runs the notebook's code cells (``autograder.execution``) and reports each cell as it
-finishes, so a crash loses only the cell that crashed. The worker waits for the child under
-a wall-clock limit and says how it ended: normally, by a signal (a segfault, a kill), or by
-running out of time.
+started on its own (a replacement for one that died). Nothing secret is loaded here (not the
+reference solution, not the test split's tags): every run is forked from this memory.
+
+Per submission: nbgrader's steps prepare the notebook in a short-lived process; the worker
+forks the run's *keeper*, which moves into namespaces of its own and forks their *init*,
+which seals the file systems and forks the *notebook's process* (``autograder.sandbox``).
+That process runs the code cells (``autograder.execution``) and sends each one's outputs on
+the run's channel as it finishes, so a crash loses only the cell that crashed; the worker
+reads the channel while it waits (``autograder.channel``), answers held-out checks
+(``autograder.judge``), kills the run past its wall-clock limit, and says how it ended:
+normally, by a signal (a segfault, a kill), or by running out of time.
 """
 
 from __future__ import annotations
