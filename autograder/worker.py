@@ -37,6 +37,20 @@ from pathlib import Path
 # the worker's environment is set the same way by the pool before Python starts.
 
 
+def _warm_prepare(steps: list) -> None:
+    """Prepare the course's own release once, so the forked processes that prepare each
+    submission start with nbgrader's and SQLAlchemy's first-use work done (about half their
+    time). Only the course's release and gradebook address are left in this memory."""
+    from autograder import prepare
+    from autograder.course import Course
+    from autograder.notebooks import release_path
+
+    course = Course(Path.cwd())
+    if release_path(course.root).exists() and course.path("gradebook.db").exists():
+        with contextlib.suppress(Exception), contextlib.redirect_stderr(io.StringIO()):
+            prepare.prepared_notebook(release_path(course.root), "warm-up", course.db_url, steps)
+
+
 def warm_up() -> list:
     """Import and exercise what every submission uses, so forked processes start warm; the
     course's sanitizing steps, ready for use."""
@@ -83,6 +97,7 @@ def warm_up() -> list:
         plt.plot([0, 1])
         plt.close("all")
     steps = prepare.sanitize_steps(prepare.course_config(Path.cwd()))
+    _warm_prepare(steps)
     # What was built here (torch, the checks, nbgrader) is the same in every forked process:
     # frozen, their garbage collections skip it instead of walking (and so copying) those
     # pages on each collection. The warm-up's own garbage goes first.
