@@ -3,8 +3,8 @@
 A held-out check trains the student's tagger and has it tag the test sentences (their words
 are public); the tags they are scored against stay on the grader's side. Under the kit's
 workers, :func:`heldout_accuracy` sends the predictions over the run's channel and waits for
-the worker's answer: the worker computes it in a short-lived process of its own
-(:func:`answer`), so the tags are in no process a notebook is forked from, and it keeps every
+the worker's answer: the worker has them scored by a process of its own (:func:`answer`), so
+the tags are in no process a notebook is forked from, and it keeps every
 verdict, which the batch then holds the notebook's record to (:func:`enforce`): a test cell
 whose hidden check the grader failed cannot come back passed, and one that never asked is
 not trusted. Under plain ``nbgrader autograde`` (no worker) the kernel reads the tags itself,
@@ -43,13 +43,59 @@ def heldout_accuracy(check: str, predictions: list[list[int]]) -> float:
     return float(json.loads(reply)["accuracy"])
 
 
-def answer(request) -> float:
-    """In the worker: the accuracy for one request, computed in a process of its own, so the
-    worker (which forks the notebooks) never holds the tags."""
-    from autograder.worker import in_own_process
+_scorer: dict = {}
 
-    accuracy = in_own_process(_score, request.get("predictions") if isinstance(request, dict) else None)
-    return float(accuracy) if accuracy is not None else 0.0
+
+def answer(request) -> float:
+    """In the worker: the accuracy for one request, computed by a scoring process of the
+    worker's own (started at the first request), so the worker, which forks the notebooks'
+    runs, never holds the tags; the runs close their copies of its pipes."""
+    predictions = request.get("predictions") if isinstance(request, dict) else None
+    if not _scorer or _scorer["process"].poll() is not None:
+        _start_scorer()
+    try:
+        _scorer["to"].write(json.dumps(predictions) + "\n")
+        _scorer["to"].flush()
+        return float(json.loads(_scorer["from"].readline()))
+    except (OSError, ValueError):
+        _scorer.clear()
+        return 0.0
+
+
+class _Forked:
+    """Just enough of a process handle for a forked child."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def poll(self):
+        done, _ = os.waitpid(self.pid, os.WNOHANG)
+        return None if done == 0 else done
+
+
+def _start_scorer() -> None:
+    requests_read, requests_write = os.pipe()
+    answers_read, answers_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(requests_write)
+            os.close(answers_read)
+            from autograder import sandbox
+
+            sandbox.die_with_parent()
+            with os.fdopen(requests_read) as requests, os.fdopen(answers_write, "w") as answers:
+                for line in requests:
+                    answers.write(json.dumps(_score(json.loads(line))) + "\n")
+                    answers.flush()
+        except BaseException:  # noqa: BLE001 - a forked helper never returns into the worker
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(requests_read)
+    os.close(answers_write)
+    _scorer.update(process=_Forked(pid), to=os.fdopen(requests_write, "w"), **{"from": os.fdopen(answers_read)})
 
 
 def _score(predictions) -> float:

@@ -49,6 +49,11 @@ def _warm_prepare(steps: list) -> None:
     if release_path(course.root).exists() and course.path("gradebook.db").exists():
         with contextlib.suppress(Exception), contextlib.redirect_stderr(io.StringIO()):
             prepare.prepared_notebook(release_path(course.root), "warm-up", course.db_url, steps)
+    # What nbgrader's steps keep of the notebook they last prepared (OverwriteCells sets these
+    # afresh on every notebook): not left in the memory every run is forked from.
+    for step in steps:
+        for kept in ("db_url", "gradebook", "notebook_id", "assignment_id"):
+            vars(step).pop(kept, None)
 
 
 def warm_up() -> list:

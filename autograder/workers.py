@@ -178,15 +178,17 @@ class WorkerPool:
                 selector.unregister(worker.answers)
                 del busy[worker.answers.fileno()]
                 if line:
-                    on_done(Outcome(**json.loads(line)))
+                    outcome = Outcome(**json.loads(line))
                 else:  # the worker itself is gone: report its job, replace it
-                    on_done(Outcome(id=worker.job, worker_lost=True))
+                    outcome = Outcome(id=worker.job, worker_lost=True)
                     worker.close()
                     index = self.workers.index(worker)
                     worker = self.workers[index] = self._spawn()
                 worker.job = None
+                # The next job first: the worker need not wait while its last one is recorded.
                 if pending:
                     dispatch(worker)
+                on_done(outcome)
 
 
 def default_size() -> int:

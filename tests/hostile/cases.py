@@ -303,7 +303,7 @@ for _folder in ["{COURSE}/submitted", "{COURSE}/autograded", "{INPUT}", "{OUT}"]
 JOB_MEMORY = '''
 import gc
 for _obj in gc.get_objects():
-    if isinstance(_obj, dict) and ("db_url" in _obj or "hidden" in _obj and "workdir" in _obj):
+    if isinstance(_obj, dict) and (isinstance(_obj.get("db_url"), str) or "hidden" in _obj and "workdir" in _obj):
         print("LEAK:job", sorted(_obj)[:8], str(_obj.get("db_url", ""))[:200])
 '''
 
