@@ -184,10 +184,10 @@ def _run_init(job: dict, cells: list[dict], run_fds: tuple[int, int], status_fd:
         sandbox.die_with_parent()
         workdir = Path(job["workdir"])
         limits = sandbox.Limits(**job["limits"])
-        run_uid = sandbox.run_uid_for(keeper) if job.get("isolate", True) else None
+        run_uid = None  # a user of its own only with file systems sealed for it
         if job.get("isolate", True) and "own mount namespace" in isolation.applied:
             run_uid = sandbox.seal_file_systems([Path(p) for p in job["hidden"]], [Path(p) for p in job.get("kept", [])],
-                                                workdir, limits, run_uid, isolation)
+                                                workdir, limits, sandbox.run_uid_for(keeper), isolation)
         if status_fd is None:
             _run_notebook(job, cells, run_fds, run_uid, isolation)
         notebook = os.fork()
