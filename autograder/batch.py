@@ -189,7 +189,7 @@ def trusted_sources(course: Course) -> set[str]:
 
 def _record(job: dict, outcome: Outcome, settings: Settings, trusted: set[str]) -> tuple[dict, RunRecord]:
     workdir = Path(job["workdir"])
-    runs = {run.index: run for run in read_cell_runs(workdir / "cells.jsonl")}
+    runs = {run.index: run for run in read_cell_runs(workdir / channel.CELLS)}
     # The cells as the worker prepared them, from the copy the student's code could not touch.
     prepared_file = Path(job["prepared"])
     prepared_nb = read(prepared_file) if prepared_file.exists() else None
@@ -197,10 +197,10 @@ def _record(job: dict, outcome: Outcome, settings: Settings, trusted: set[str]) 
     grade_ids = {i: grade_id(c) for i, c in enumerate(prepared_nb.cells) if is_autograded_test(c)} if prepared_nb else {}
     sources = {c["index"]: c["source"] for c in prepared}
     ran_all = all(index in runs for index in sources)
-    if (workdir / "child-error.txt").exists():
+    if (workdir / channel.ERROR).exists():
         with open(Path(job["log"]), "a") as log:
             log.write(f"{job['id']}: the grading process failed before the notebook ran:\n"
-                      + (workdir / "child-error.txt").read_text())
+                      + (workdir / channel.ERROR).read_text())
     stopped = stop_reason(outcome, ran_all, settings)
     cells = {str(i): {"source": sources[i], "outputs": r.outputs, "execution_count": r.execution_count}
              for i, r in runs.items() if i in sources}

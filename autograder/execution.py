@@ -278,6 +278,14 @@ def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: 
     namespace = shell.user_ns
     streams = _Stream("stdout", sink), _Stream("stderr", sink)
     guard = Guard()
+
+    def restored() -> list[str]:
+        """Put the tests' tools back; report what had been changed."""
+        changes = guard.restore()
+        if changes:
+            send(channel, "integrity", changes)
+        return changes
+
     for cell in cells:
         index, source = cell["index"], cell["source"]
         count = shell.execution_count if type(shell.execution_count) is int else None
@@ -285,9 +293,7 @@ def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: 
         sys.stdout, sys.stderr = streams
         _SIGNAL(signal.SIGALRM, _on_timeout)
         if cell.get("test"):
-            changes = guard.restore()
-            if changes:
-                send(channel, "integrity", changes)
+            restored()
             shell.execution_count = (count or 0) + 1
         _SETITIMER(signal.ITIMER_REAL, timeout)
         timed_out = False
@@ -304,7 +310,6 @@ def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: 
                     _error_output(sink, failed, count)
         except CellTimeoutError:  # raised outside the cell's own code
             timed_out = True
-            sink.error("CellTimeoutError", "", [])
         finally:
             _SETITIMER(signal.ITIMER_REAL, 0)
         if timed_out:
@@ -312,17 +317,14 @@ def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: 
         if cell.get("test"):
             # Student code the test called may have changed a tool on the way: put it back
             # before the test's outcome is sent, and do not let the test pass on it.
-            changes = guard.restore()
+            changes = restored()
             if changes:
-                send(channel, "integrity", changes)
                 sink.error(TOOLS_CHANGED, TOOLS_CHANGED_TEXT.format(changes="; ".join(changes)), [])
         fds.drain(sink)
         run = CellRun(index, count, sink.take(), _MONOTONIC() - started)
         send(channel, "cell", {"index": run.index, "execution_count": run.execution_count,
                                "outputs": run.outputs, "seconds": round(run.seconds, 4)})
-    changes = guard.restore()
-    if changes:
-        send(channel, "integrity", changes)
+    restored()
     send(channel, "end", True)
 
 

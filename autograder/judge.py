@@ -15,10 +15,16 @@ from __future__ import annotations
 
 import json
 import os
+from types import MappingProxyType
 
-# check -> the test cell it decides, and the bound it must reach (see checks/thresholds.py).
-CHECKS = {"p2_heldout": "test_p2_heldout_accuracy", "p2_corpus_model": "test_p2_corpus_model",
-          "p3_heldout": "test_p3_heldout_accuracy"}
+from autograder.checks import thresholds as T
+
+# check -> the test cell it decides, and the bound it must reach. Read-only: a notebook's process
+# cannot lower a bound in place (replacing the tables is something the guard puts back).
+CHECKS = MappingProxyType({"p2_heldout": "test_p2_heldout_accuracy", "p2_corpus_model": "test_p2_corpus_model",
+                           "p3_heldout": "test_p3_heldout_accuracy"})
+BOUNDS = MappingProxyType({"p2_heldout": T.LSTM_HELDOUT_THRESHOLD, "p2_corpus_model": T.LSTM_HELDOUT_THRESHOLD,
+                           "p3_heldout": T.GRU_HELDOUT_THRESHOLD})
 OVERRULED = ("CheckFailed", "The grader's own evaluation of the hidden test sentences ({accuracy:.1%}, at least "
              "{threshold:.0%} needed) does not match what this notebook reported for this test.")
 NEVER_ASKED = ("CheckFailed", "This test's hidden check never reached the grader's evaluation of the hidden test "
@@ -51,7 +57,7 @@ def answer(request) -> float:
     worker's own (started at the first request), so the worker, which forks the notebooks'
     runs, never holds the tags; the runs close their copies of its pipes."""
     predictions = request.get("predictions") if isinstance(request, dict) else None
-    if not _scorer or _scorer["process"].poll() is not None:
+    if not _scorer or os.waitpid(_scorer["pid"], os.WNOHANG)[0] != 0:  # none yet, or it died
         _start_scorer()
     try:
         _scorer["to"].write(json.dumps(predictions) + "\n")
@@ -60,17 +66,6 @@ def answer(request) -> float:
     except (OSError, ValueError):
         _scorer.clear()
         return 0.0
-
-
-class _Forked:
-    """Just enough of a process handle for a forked child."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-
-    def poll(self):
-        done, _ = os.waitpid(self.pid, os.WNOHANG)
-        return None if done == 0 else done
 
 
 def _start_scorer() -> None:
@@ -95,19 +90,13 @@ def _start_scorer() -> None:
             os._exit(code)
     os.close(requests_read)
     os.close(answers_write)
-    _scorer.update(process=_Forked(pid), to=os.fdopen(requests_write, "w"), **{"from": os.fdopen(answers_read)})
+    _scorer.update(pid=pid, to=os.fdopen(requests_write, "w"), **{"from": os.fdopen(answers_read)})
 
 
 def _score(predictions) -> float:
     from autograder import heldout
 
     return heldout.accuracy(predictions)
-
-
-def threshold_of(check: str) -> float:
-    from autograder.checks import thresholds as T
-
-    return T.GRU_HELDOUT_THRESHOLD if check.startswith("p3") else T.LSTM_HELDOUT_THRESHOLD
 
 
 def enforce(cells: dict, grade_ids: dict[int, str], verdicts: list[dict]) -> list[str]:

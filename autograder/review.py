@@ -310,19 +310,18 @@ def _python(source: str) -> str:
 
 
 def reasons(source: str) -> list[tuple[int, str]]:
-    """``(line, reason)`` for each line of ``source`` that reaches for the grader, in order."""
+    """``(line, reason)`` for each line of ``source`` that reaches for the grader, in order, once each."""
+    return _reasons_in(_python(source))
+
+
+def _reasons_in(python: str) -> list[tuple[int, str]]:
     try:
-        tree = ast.parse(_python(source))
+        tree = ast.parse(python)
     except SyntaxError:
         return []  # the shell cannot run it either: it fails in its cell
     reader = _Reader()
     reader.visit(tree)
-    seen, found = set(), []
-    for line, reason in sorted(reader.found):
-        if (line, reason) not in seen:
-            seen.add((line, reason))
-            found.append((line, reason))
-    return found
+    return sorted(set(reader.found))
 
 
 def flagged_lines(cells: list[dict], trusted: set[str] = frozenset()) -> list[str]:
@@ -335,12 +334,11 @@ def flagged_lines(cells: list[dict], trusted: set[str] = frozenset()) -> list[st
     for cell in cells:
         if cell["source"] in trusted:
             continue
-        lines = _python(cell["source"]).splitlines()
+        python = _python(cell["source"])
+        lines = python.splitlines()
         by_line: dict[int, list[str]] = {}
-        for lineno, reason in reasons(cell["source"]):
-            by_line.setdefault(lineno, [])
-            if reason not in by_line[lineno]:
-                by_line[lineno].append(reason)
+        for lineno, reason in _reasons_in(python):
+            by_line.setdefault(lineno, []).append(reason)
         for lineno, why in by_line.items():
             code = lines[lineno - 1].strip()[:120] if lineno <= len(lines) else ""
             found.append(f"cell {cell['index']}, line {lineno}: `{code}` ({'; '.join(why)})")

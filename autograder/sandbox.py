@@ -45,10 +45,10 @@ SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 class Limits:
     """Caps on one submission's run. Set in one place, :class:`autograder.batch.Settings`."""
 
-    memory_bytes: int = 3 * 1024**3   # address space on top of what the warm worker already maps
-    file_bytes: int = 256 * 1024**2   # the largest file it may write
-    disk_bytes: int = 512 * 1024**2   # all it may write, in all its files together
-    processes: int = 64               # processes and threads alive at once
+    memory_bytes: int   # address space on top of what the warm worker already maps
+    file_bytes: int     # the largest file it may write
+    disk_bytes: int     # all it may write, in all its files together
+    processes: int      # processes and threads alive at once
 
 
 @dataclass
@@ -114,7 +114,7 @@ def _readable_by_others(path: Path) -> bool:
 
 
 def _cover(libc, folder: Path, keep: list[Path], options: str) -> bool:
-    """Mount an empty file system on ``folder``, with each of ``keep`` (paths below it) bound back in.
+    """Mount an empty file system on ``folder``, with each of ``keep`` that lies below it bound back in.
 
     Each kept path is opened before the cover goes on and bound from its descriptor, so it
     stays reachable through a folder that is now empty and searchable by anyone.
@@ -155,10 +155,11 @@ def seal_file_systems(hidden: list[Path], kept: list[Path], workdir: Path, limit
     """In init, as root: the run's view of the file systems.
 
     ``/proc`` of its own process namespace; the hidden paths covered (but ``kept`` paths inside
-    them, and the interpreter's); the shared writable
-    folders (and the folder of all runs) covered with empty ones; its own folder a fresh file
-    system of ``limits.disk_bytes`` owned by ``run_uid``; the interpreter left readable by
-    that user; everything else read-only.
+    them, and the interpreter's); the shared writable folders (and the folder of all runs)
+    covered with empty ones; its own folder a fresh file system of ``limits.disk_bytes`` owned
+    by ``run_uid``; the interpreter left readable by that user; everything else read-only.
+    Returns the user the run may take: ``run_uid``, or ``None`` if the interpreter could not
+    be made readable by it.
     """
     libc = _libc()
     isolation.record(_mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC),
@@ -167,7 +168,7 @@ def seal_file_systems(hidden: list[Path], kept: list[Path], workdir: Path, limit
     hid = True
     for path in hidden:
         if path.is_dir():
-            hid &= _cover(libc, path, [p for p in [*kept, *interpreter] if path in p.parents], "size=4k,mode=755")
+            hid &= _cover(libc, path, [*kept, *interpreter], "size=4k,mode=755")
         elif path.exists():
             hid &= _mount(libc, "/dev/null", str(path), None, MS_BIND)
     isolation.record(hid, "hidden tests, solution, gradebook and hand-ins hidden",
@@ -176,8 +177,7 @@ def seal_file_systems(hidden: list[Path], kept: list[Path], workdir: Path, limit
     # Outermost first: a folder inside one already covered is gone with it.
     for folder in sorted({Path(p) for p in SHARED_WRITABLE} | {workdir.parent}, key=lambda f: len(f.parts)):
         if folder.is_dir() and not folder.is_symlink():
-            keep = [p for p in interpreter if folder in p.parents]
-            covered &= _cover(libc, folder.resolve(), keep, "size=64k,mode=755")
+            covered &= _cover(libc, folder.resolve(), interpreter, "size=64k,mode=755")
     if run_uid is not None:
         run_uid = run_uid if _expose(libc, interpreter) else None
     workdir.mkdir(parents=True, exist_ok=True)
@@ -201,7 +201,7 @@ def _expose(libc, interpreter: list[Path]) -> bool:
             return True
         tops = {next(a for a in reversed([p, *p.parents]) if not _searchable_by_others(a)) for p in blocked}
         for top in sorted(tops, key=lambda a: len(a.parts)):
-            if not _cover(libc, top, [p for p in interpreter if top in p.parents], "size=4k,mode=755"):
+            if not _cover(libc, top, interpreter, "size=4k,mode=755"):
                 return False
     return all(_readable_by_others(p) for p in interpreter)
 
@@ -248,7 +248,8 @@ def become_run_user(limits: Limits, run_uid: int | None, isolation: Isolation) -
 
 
 def run_uid_for(keeper_pid: int) -> int | None:
-    """The run's user id, when this process may switch to it and the interpreter can be kept readable."""
+    """The run's user id (distinct from every other live run's), or ``None`` when this process
+    may not switch users (not root)."""
     return RUN_UID_BASE + keeper_pid if os.geteuid() == 0 else None
 
 

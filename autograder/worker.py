@@ -253,6 +253,13 @@ def watch(pid: int, channel_fd: int, reader, wall_seconds: float) -> dict:
     deadline = started + wall_seconds
     timed_out = False
     open_channel = True
+
+    def read_some() -> bool:
+        """Feed what the channel holds to the reader; whether it is still open."""
+        data = os.read(channel_fd, 1 << 16)
+        reader.feed(data)
+        return bool(data)
+
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
@@ -264,18 +271,14 @@ def watch(pid: int, channel_fd: int, reader, wall_seconds: float) -> dict:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         if open_channel and select.select([channel_fd], [], [], 0.02)[0]:
-            data = os.read(channel_fd, 1 << 16)
-            open_channel = bool(data)
-            reader.feed(data)
+            open_channel = read_some()
         elif not open_channel:
             time.sleep(0.02)
     seconds = round(time.monotonic() - started, 3)
     # What the run sent before it ended; a process it left behind cannot hold this open for long.
     drain_until = time.monotonic() + 5
     while open_channel and time.monotonic() < drain_until and select.select([channel_fd], [], [], 0.1)[0]:
-        data = os.read(channel_fd, 1 << 16)
-        open_channel = bool(data)
-        reader.feed(data)
+        open_channel = read_some()
     os.close(channel_fd)
     reader.close()
     return {

@@ -298,7 +298,7 @@ def check_train_tagger(ns) -> None:
 
 
 def check_heldout_accuracy(ns) -> None:
-    taggers.check_heldout_accuracy(_tagger(ns), NAME, T.LSTM_HELDOUT_THRESHOLD, "p2_heldout")
+    taggers.check_heldout_accuracy(_tagger(ns), NAME, "p2_heldout")
 
 
 def _as_initialised(ns, model) -> bool:
@@ -335,7 +335,8 @@ def check_corpus_model(ns) -> None:
         accuracy = judge.heldout_accuracy("p2_corpus_model", predictions)
     except CheckFailed as failure:
         raise CheckFailed(_corpus_model_cause(ns, model) or str(failure)) from None
-    if accuracy < T.LSTM_HELDOUT_THRESHOLD:
+    bound = judge.BOUNDS["p2_corpus_model"]
+    if accuracy < bound:
         raise CheckFailed(taggers.with_cause(
             f"Your trained `corpus_model` tags {accuracy:.1%} of the hidden test words correctly; "
-            f"at least {T.LSTM_HELDOUT_THRESHOLD:.0%} is needed.", _corpus_model_cause(ns, model), CORPUS_HINT))
+            f"at least {bound:.0%} is needed.", _corpus_model_cause(ns, model), CORPUS_HINT))

@@ -250,7 +250,8 @@ def heldout_accuracy(cls, name: str, check: str) -> float:
     return judge.heldout_accuracy(check, test_predictions(model, f"Tagging the hidden test sentences with a `{name}`"))
 
 
-def check_heldout_accuracy(cls, name: str, threshold: float, check: str) -> None:
+def check_heldout_accuracy(cls, name: str, check: str) -> None:
+    threshold = judge.BOUNDS[check]
     try:
         accuracy = heldout_accuracy(cls, name, check)
     except CheckFailed as failure:

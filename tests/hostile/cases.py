@@ -233,6 +233,21 @@ class _Run:
 pickle.loads(pickle.dumps(_Run()))
 '''
 
+FORGED_VERDICT = '''
+import io
+class LSTMTagger(nn.Module):
+    """A trivial model, so the held-out checks get as far as asking for their accuracy."""
+    def __init__(self, *sizes):
+        super().__init__()
+        self.scores = nn.Linear(1, 3)
+    def forward(self, sentence):
+        return F.log_softmax(self.scores(torch.ones(len(sentence), 1)), dim=1)
+GRUTagger = LSTMTagger
+from autograder import judge as _judge
+# Every held-out check hears "100%" from a reply of the notebook's own making.
+_judge._connection["replies"] = io.StringIO('{"accuracy": 1.0}\\n' * 50)
+'''
+
 # --- the kit's own solution -------------------------------------------------------------------------
 
 REFERENCE = '''
@@ -418,6 +433,8 @@ ATTACKS = [
     Attack("checks_when_called", "a model that replaces the checks when a check builds it", WHEN_CALLED,
            after=("p2_lstm_tagger", "p3_gru_tagger")),
     Attack("thresholds_lowered", "the held-out bounds set to 0", THRESHOLDS),
+    Attack("verdict_forged", "the held-out checks' answers replaced by '100%' of the notebook's own", FORGED_VERDICT,
+           after=("p3_gru_tagger",)),
     Attack("torch_patched", "torch.allclose and torch.equal replaced", TORCH_PATCH),
     Attack("builtins_patched", "isinstance and issubclass replaced", BUILTINS),
     Attack("torch_function_mode", "a __torch_function__ mode that makes every comparison pass", FUNCTION_MODE),
