@@ -10,13 +10,15 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 
 # Besides the pinned packages: the kit itself, so that hidden tests can `import autograder`
-# in any grading kernel, and a "python3" kernel spec inside the environment, which
-# nbgrader_config.py puts first.
-$(STAMP): requirements.txt pyproject.toml
+# in any grading kernel; a "python3" kernel spec inside the environment (for students and
+# TAs working in Jupyter), and the grading kernel spec nbgrader_config.py names
+# (Execute.kernel_name), which carries the grading environment (one thread, a fixed hash seed).
+$(STAMP): requirements.txt pyproject.toml nbgrader_config.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 > /dev/null
+	$(PY) -m autograder.engine.config install-kernel > /dev/null
 	touch $(STAMP)
 
 demo: $(STAMP)

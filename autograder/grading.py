@@ -20,13 +20,14 @@ from typing import Callable
 
 from tqdm import tqdm
 
-from autograder import batch, reports
-from autograder.course import Course, scratch_course
-from autograder.notebooks import autograded_tests, read, repo_root, source_path
+from autograder import reports
+from autograder.assignments import DEFAULT
+from autograder.course import Course, kit_root, scratch_course
+from autograder.engine import batch, config
+from autograder.engine.protocol import Settings, WorkFolder
+from autograder.notebooks import autograded_tests, read
 from autograder.results import SubmissionResult, read_result, rejected, with_run
 from autograder.submissions import Submission, check_notebook, collect, student_id_for, unpack
-
-EXAMPLES = repo_root() / "examples" / "submissions"
 
 
 def _say(message: str) -> None:
@@ -34,7 +35,7 @@ def _say(message: str) -> None:
 
 
 def test_ids(course: Course) -> list[str]:
-    return list(autograded_tests(read(source_path(course.root))))
+    return list(autograded_tests(read(course.source_notebook)))
 
 
 def grade_submissions(course: Course, submissions: list[Submission], say: Callable[[str], None] = _say):
@@ -50,36 +51,51 @@ def grade_submissions(course: Course, submissions: list[Submission], say: Callab
     return results, log
 
 
-def _fingerprint(*paths: Path) -> str:
+def _engine_version() -> str:
+    """The grading engine's own code, as a digest: a change to how notebooks run or are
+    recorded is a change to every grade."""
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(Path(path).read_bytes())
+    for path in sorted((Path(__file__).resolve().parent / "engine").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _grading_inputs(course: Course) -> list[Path]:
-    """What a grade depends on besides the submission: the source notebook and the checks."""
-    checks = Path(__file__).resolve().parent / "checks"
-    return [source_path(course.root), *sorted(checks.glob("*.py"))]
+def grading_inputs(course: Course, settings: Settings) -> str:
+    """A digest of everything a grade depends on besides the submission: the whole assignment
+    folder (notebook, checks, data, reference, thresholds, manifest), the kit's code the checks
+    share, the engine's version, the course's configuration and the engine's settings."""
+    digest = hashlib.sha256()
+    digest.update(course.assignment.fingerprint().encode())
+    digest.update(_engine_version().encode())
+    for shared in ("feedback.py", "output_rules.py", "hidden_feedback.py"):
+        digest.update((Path(__file__).resolve().parent / shared).read_bytes())
+    digest.update((course.root / config.CONFIG_FILE).read_bytes())
+    digest.update(repr(dataclasses.replace(settings, workers=0)).encode())
+    return digest.hexdigest()
 
 
-def _grade_with_workers(course: Course, submissions: list[Submission], out: Path, settings: batch.Settings | None,
+def _fingerprint(submission: Path, inputs: str) -> str:
+    return hashlib.sha256(Path(submission).read_bytes() + inputs.encode()).hexdigest()
+
+
+def _grade_with_workers(course: Course, submissions: list[Submission], out: Path, settings: Settings | None,
                         say: Callable[[str], None], progress: bool, force: bool, also_hidden: tuple[Path, ...] = ()):
     """Autograde the gradable submissions with the kit's warm workers; results in the given order.
 
     A submission graded by an earlier run (same file, grades in the gradebook) is kept as it
     was unless ``force``: a batch stopped half-way resumes where it stopped.
     """
-    done = out / "work" / "done"
-    done.mkdir(parents=True, exist_ok=True)
-    inputs = _grading_inputs(course)
+    work = WorkFolder(out / "work")
+    work.done.mkdir(parents=True, exist_ok=True)
+    settings = settings or config.settings(course.config)
+    inputs = grading_inputs(course, settings)
     gradable = [s for s in submissions if s.gradable]
     kept = {}
     for s in gradable:
-        marker = done / f"{s.student_id}.json"
+        marker = work.marker(s.student_id)
         if not force and marker.exists() and course.autograded_notebook(s.student_id).exists():
             saved = json.loads(marker.read_text())
-            if saved.get("sha256") == _fingerprint(s.path, *inputs):
+            if saved.get("sha256") == _fingerprint(s.path, inputs):
                 record = saved["record"]
                 kept[s.student_id] = batch.RunRecord(**{**record, "notes": tuple(record["notes"]),
                                                         "flags": tuple(record.get("flags", ()))})
@@ -89,23 +105,21 @@ def _grade_with_workers(course: Course, submissions: list[Submission], out: Path
         say(f"{len(kept)} notebook(s) already graded by an earlier run (use --force to grade them again).")
     if todo:
         for s in todo:
-            (done / f"{s.student_id}.json").unlink(missing_ok=True)
+            work.marker(s.student_id).unlink(missing_ok=True)
             course.submit(s.student_id, s.path)
-        settings = settings or batch.course_settings(course)
         paths = {s.student_id: s.path for s in todo}
 
         def graded(record) -> None:
-            (done / f"{record.student_id}.json").write_text(json.dumps(
-                {"sha256": _fingerprint(paths[record.student_id], *inputs), "record": dataclasses.asdict(record)}))
+            work.marker(record.student_id).write_text(json.dumps(
+                {"sha256": _fingerprint(paths[record.student_id], inputs), "record": dataclasses.asdict(record)}))
 
         say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s) ...")
         bar = tqdm(total=len(todo), unit="notebook", disable=not progress, file=sys.stderr)
-        records.update(batch.execute(course, todo, settings, out / "work", on_graded=graded,
+        records.update(batch.execute(course, todo, settings, work.path, on_graded=graded,
                                      on_done=lambda r: (bar.update(1), bar.set_postfix_str(r.student_id)),
                                      also_hidden=also_hidden))
         bar.close()
-    log_path = out / "work" / "nbgrader.log"
-    log = log_path.read_text() if log_path.exists() else ""
+    log = work.log.read_text() if work.log.exists() else ""
     results = []
     for s in submissions:
         if not s.gradable:
@@ -118,9 +132,10 @@ def _grade_with_workers(course: Course, submissions: list[Submission], out: Path
     return results
 
 
-def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_dir: Path | None = None,
-                 say: Callable[[str], None] = _say, engine: str = "workers", settings: batch.Settings | None = None,
-                 progress: bool = False, force: bool = False, hidden_messages: str = "shown") -> list[SubmissionResult]:
+def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | None = None,
+                 say: Callable[[str], None] = _say, engine: str = "workers", settings: Settings | None = None,
+                 progress: bool = False, force: bool = False, hidden_messages: str = "shown",
+                 assignment: str = DEFAULT) -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
@@ -128,7 +143,7 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
     is ``"shown"`` or ``"hidden"``: whether feedback HTML and results.json show what failed
     hidden tests said (public tests' messages are always shown).
     """
-    course = Course(Path(course_dir or repo_root()).resolve())
+    course = Course(Path(course_dir or kit_root()).resolve(), assignment)
     out = Path(out_dir or course.path("grading")).resolve()
     out.mkdir(parents=True, exist_ok=True)
     say(f"nbgrader generate_assignment: {course.root}")
@@ -138,8 +153,8 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
     also_hidden = (folder.resolve(), out)
     refused = {}
     if folder.is_file() and folder.suffix == ".zip":
-        folder, refused = unpack(folder, out / "work" / "unpacked")
-    submissions = collect(folder, test_ids(course), refused)
+        folder, refused = unpack(folder, WorkFolder(out / "work").unpacked)
+    submissions = collect(folder, test_ids(course), course.assignment.notebook, refused)
     if engine == "nbgrader":
         results, autograde_log = grade_submissions(course, submissions, say)
         logs.append(autograde_log)
@@ -162,14 +177,14 @@ def grade_folder(folder: Path = EXAMPLES, course_dir: Path | None = None, out_di
     return results
 
 
-def validate_notebook(notebook: Path, say: Callable[[str], None] = _say) -> SubmissionResult:
+def validate_notebook(notebook: Path, say: Callable[[str], None] = _say, assignment: str = DEFAULT) -> SubmissionResult:
     """Grade one notebook, hidden tests included, in a scratch course directory."""
     notebook = Path(notebook)
     with tempfile.TemporaryDirectory(prefix="validate-") as scratch:
-        course = scratch_course(Path(scratch) / "course")
+        course = scratch_course(Path(scratch) / "course", assignment)
         course.generate_assignment()
         student = student_id_for(notebook.name)
-        problem, note = check_notebook(notebook, test_ids(course))
+        problem, note = check_notebook(notebook, test_ids(course), course.assignment.notebook)
         submission = Submission(student, notebook, problem, note)
         say(f"Grading {notebook} with its hidden tests ...")
         results, _ = grade_submissions(course, [submission], say)

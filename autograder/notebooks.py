@@ -1,4 +1,4 @@
-"""Notebook-level facts: cell roles, and submissions made from the solution.
+"""Notebook-level facts: cell roles and the code cells that run.
 
 Cell roles follow nbgrader's metadata (``utils.is_grade`` / ``is_solution`` there); they are
 re-stated here as tiny pure functions so the kit can read notebooks without a gradebook.
@@ -6,27 +6,12 @@ re-stated here as tiny pure functions so the kit can read notebooks without a gr
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
 import nbformat
 
-from autograder import ASSIGNMENT, NOTEBOOK
-
 _SOLUTION_REGION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
-
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
-def source_path(course_dir: Path | None = None) -> Path:
-    return Path(course_dir or repo_root()) / "solutions" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
-
-
-def release_path(course_dir: Path | None = None) -> Path:
-    return Path(course_dir or repo_root()) / "assignments" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
 
 
 def nbgrader_meta(cell) -> dict:
@@ -67,45 +52,3 @@ def code_cells(nb) -> list[dict]:
 def solved_source(cell) -> str:
     """A solution cell's source as a student who solved it would leave it: markers removed."""
     return _SOLUTION_REGION.sub("", cell.source)
-
-
-def solution_sources(course_dir: Path | None = None) -> dict[str, str]:
-    """``grade_id -> solved source`` of every solution cell of the source notebook."""
-    return {grade_id(c): solved_source(c) for c in read(source_path(course_dir)).cells if is_solution(c)}
-
-
-def edited(gid: str, *changes: tuple[str, str], course_dir: Path | None = None) -> dict[str, str]:
-    """``{gid: source}``: the solved source of cell ``gid`` with each ``(old, new)`` applied.
-
-    Each ``old`` must occur exactly once, so an edit that no longer fits the solution fails
-    loudly instead of silently writing the solution unchanged.
-    """
-    source = solution_sources(course_dir)[gid]
-    for old, new in changes:
-        count = source.count(old)
-        if count != 1:
-            raise ValueError(f"{old!r} occurs {count} times in the solution of {gid}; expected once")
-        source = source.replace(old, new)
-    return {gid: source}
-
-
-def submission(replacements: dict[str, str] | None = None, *, solved: bool = True,
-               unsolved: tuple[str, ...] = (), course_dir: Path | None = None):
-    """The release notebook as a student would submit it.
-
-    Each solution cell holds the solution's code (``solved=True``) or is left as released;
-    cells named in ``unsolved`` keep their stub; ``replacements`` maps a solution cell's
-    grade id to the source the student wrote there.
-    """
-    replacements = dict(replacements or {})
-    solutions = {grade_id(c): c for c in read(source_path(course_dir)).cells if is_solution(c)}
-    nb = copy.deepcopy(read(release_path(course_dir)))
-    for cell in nb.cells:
-        gid = grade_id(cell)
-        if gid in replacements:
-            cell.source = replacements.pop(gid)
-        elif solved and gid in solutions and gid not in unsolved:
-            cell.source = solved_source(solutions[gid])
-    if replacements:
-        raise KeyError(f"no solution cell with grade id {sorted(replacements)} in the release")
-    return nb

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder import ASSIGNMENT, NOTEBOOK
 from autograder.course import Course
 from autograder.hidden_feedback import is_hidden_failure
 from autograder.notebooks import grade_id, is_autograded_test, read
@@ -127,11 +126,12 @@ def rejected(submission: Submission) -> SubmissionResult:
 def read_result(course: Course, submission: Submission, autograde_log: str = "") -> SubmissionResult:
     """The result of one submission that went through ``nbgrader autograde``."""
     student = submission.student_id
+    names = (course.assignment.notebook, course.assignment.name)
     with Gradebook(course.db_url) as gb:
-        notebook = gb.find_notebook(NOTEBOOK, ASSIGNMENT)
+        notebook = gb.find_notebook(*names)
         manual_max = sum(c.max_score for c in notebook.grade_cells if c.cell_type == "markdown")
         try:
-            graded = gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student)
+            graded = gb.find_submission_notebook(*names, student)
         except MissingEntry:
             graded = None
         if graded is None or not course.autograded_notebook(student).exists():
@@ -142,7 +142,7 @@ def read_result(course: Course, submission: Submission, autograde_log: str = "")
         for cell in notebook.grade_cells:
             if cell.cell_type != "code":
                 continue
-            grade = gb.find_grade(cell.name, NOTEBOOK, ASSIGNMENT, student)
+            grade = gb.find_grade(cell.name, *names, student)
             message, hidden = messages.get(cell.name, ("", False))
             tests.append(TestResult(cell.name, float(cell.max_score), float(grade.score), message, hidden))
         order = {gid: i for i, gid in enumerate(messages)}

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import NOTEBOOK
 from autograder.notebooks import grade_id, is_grade
 
 NOT_A_NOTEBOOK = "not a notebook: the file must be the assignment's .ipynb (got '{suffix}')."
@@ -120,19 +119,19 @@ def student_id_for(name: str) -> str:
     return cleaned
 
 
-def _notebook_in(folder: Path) -> tuple[Path | None, str | None]:
+def _notebook_in(folder: Path, notebook: str) -> tuple[Path | None, str | None]:
     notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not notebooks:
         return None, EMPTY_FOLDER
     if len(notebooks) == 1:
         return notebooks[0], None
-    named = [p for p in notebooks if p.name == f"{NOTEBOOK}.ipynb"]
+    named = [p for p in notebooks if p.name == f"{notebook}.ipynb"]
     if len(named) == 1:
         return named[0], None
-    return None, SEVERAL_NOTEBOOKS.format(names=", ".join(p.name for p in notebooks), notebook=NOTEBOOK)
+    return None, SEVERAL_NOTEBOOKS.format(names=", ".join(p.name for p in notebooks), notebook=notebook)
 
 
-def check_notebook(path: Path, test_ids: list[str]) -> tuple[str | None, str | None]:
+def check_notebook(path: Path, test_ids: list[str], notebook: str) -> tuple[str | None, str | None]:
     """``(problem, note)`` for one notebook file against the assignment's test cell ids."""
     if path.suffix != ".ipynb":
         return NOT_A_NOTEBOOK.format(suffix=path.suffix or path.name), None
@@ -144,15 +143,17 @@ def check_notebook(path: Path, test_ids: list[str]) -> tuple[str | None, str | N
         return NOT_JSON.format(error=f"{type(error).__name__}: {str(error)[:200]}"), None
     present = {grade_id(c) for c in nb.cells if is_grade(c)}
     if not present & set(test_ids):
-        return NO_ASSIGNMENT_CELLS.format(notebook=NOTEBOOK), None
+        return NO_ASSIGNMENT_CELLS.format(notebook=notebook), None
     missing = [t for t in test_ids if t not in present]
     note = MISSING_CELLS_NOTE.format(count=len(missing), ids=", ".join(missing)) if missing else None
     return None, note
 
 
-def collect(folder: Path, test_ids: list[str], refused: dict[str, str] | None = None) -> list[Submission]:
+def collect(folder: Path, test_ids: list[str], notebook: str,
+            refused: dict[str, str] | None = None) -> list[Submission]:
     """One submission per entry of ``folder`` (a notebook file, or a student's folder), and one
-    for each hand-in that ``refused`` says was not unpacked."""
+    for each hand-in that ``refused`` says was not unpacked. ``test_ids`` and ``notebook`` (its
+    name, without .ipynb) say what the assignment's notebook is."""
     found: list[Submission] = []
     taken: dict[str, Path] = {}
     refused = dict(refused or {})
@@ -167,10 +168,10 @@ def collect(folder: Path, test_ids: list[str], refused: dict[str, str] | None = 
                                     DUPLICATE_ID.format(student=student, other=taken[student].name)))
             taken.setdefault(student, entry)
             continue
-        path, problem = (_notebook_in(entry) if entry.is_dir() else (entry, None))
+        path, problem = (_notebook_in(entry, notebook) if entry.is_dir() else (entry, None))
         note = None
         if problem is None:
-            problem, note = check_notebook(path, test_ids)
+            problem, note = check_notebook(path, test_ids, notebook)
         if student in taken:
             problem = DUPLICATE_ID.format(student=student, other=taken[student].name)
         else:

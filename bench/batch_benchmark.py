@@ -22,14 +22,13 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from autograder import batch  # noqa: E402
-from autograder.course import scratch_course  # noqa: E402
-from autograder.results import read_result  # noqa: E402
-from autograder.submissions import Submission  # noqa: E402
-from labelled.build import notebook  # noqa: E402
-from labelled.cases import CORRECT, WRONG  # noqa: E402
+from autograder.engine import batch
+from autograder.course import scratch_course
+from autograder.results import read_result
+from autograder.submissions import Submission
+from tests.labelled.build import notebook
+from tests.labelled.cases import CORRECT, WRONG
 
 
 def generated(n: int, into: Path) -> list[Submission]:

@@ -29,8 +29,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from autograder import data, heldout, reference
-from autograder.checks import thresholds
+from autograder.assignments.lstm_gru import data, heldout, reference
+from autograder.assignments.lstm_gru.checks import thresholds
 
 
 class ContextFreeTagger(nn.Module):

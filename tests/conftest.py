@@ -66,7 +66,7 @@ def graded_examples(tmp_path_factory) -> GradedBatch:
 @pytest.fixture(scope="session")
 def verdicts(tmp_path_factory):
     """The labelled set graded once through real `nbgrader autograde`: name -> Verdict."""
-    from labelled import report
+    from tests.labelled import report
 
     graded = report.grade_labelled(tmp_path_factory.mktemp("labelled"))
     return {v.case.name: v for v in graded}

@@ -138,7 +138,7 @@ def _grading_processes(course_root) -> list[int]:
             continue
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-            if b"autograder.worker" in command and os.readlink(entry / "cwd") == str(course_root):
+            if b"autograder.engine.worker" in command and os.readlink(entry / "cwd") == str(course_root):
                 found.append(int(entry.name))
         except OSError:
             continue  # gone meanwhile, or not ours to read

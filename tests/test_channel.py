@@ -7,8 +7,8 @@ import json
 
 import torch
 
-from autograder import channel, judge
-from autograder.guard import Guard
+from autograder.engine import channel, judge
+from autograder.engine.guard import Guard
 
 
 def _reader(tmp_path, cells=(3, 5, 8)):
@@ -83,7 +83,7 @@ def test_the_guard_takes_an_import_for_what_it_is():
 
 
 def test_the_guard_puts_back_changed_code_and_the_kits_thresholds():
-    from autograder.checks import part2, thresholds
+    from autograder.assignments.lstm_gru.checks import part2, thresholds
 
     guard = Guard()
     code, bound = part2.check_shapes.__code__, thresholds.LSTM_HELDOUT_THRESHOLD
@@ -91,8 +91,8 @@ def test_the_guard_puts_back_changed_code_and_the_kits_thresholds():
         part2.check_shapes.__code__ = (lambda ns: None).__code__
         thresholds.LSTM_HELDOUT_THRESHOLD = 0.0
         notes = guard.restore()
-        assert "the code of `autograder.checks.part2.check_shapes` was changed" in notes
-        assert "`autograder.checks.thresholds.LSTM_HELDOUT_THRESHOLD` was replaced" in notes
+        assert "the code of `autograder.assignments.lstm_gru.checks.part2.check_shapes` was changed" in notes
+        assert "`autograder.assignments.lstm_gru.checks.thresholds.LSTM_HELDOUT_THRESHOLD` was replaced" in notes
         assert part2.check_shapes.__code__ is code and thresholds.LSTM_HELDOUT_THRESHOLD == bound
     finally:
         part2.check_shapes.__code__, thresholds.LSTM_HELDOUT_THRESHOLD = code, bound

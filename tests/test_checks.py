@@ -11,8 +11,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from autograder import data, reference
-from autograder.checks import part1, part2, part3, taggers
+from autograder.assignments.lstm_gru import data, reference
+from autograder.assignments.lstm_gru.checks import part1, part2, part3, taggers
 from autograder.feedback import CheckFailed
 
 

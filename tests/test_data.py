@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from autograder import data, heldout
-from autograder.checks import thresholds
+from autograder.assignments.lstm_gru import data, heldout
+from autograder.assignments.lstm_gru.checks import thresholds
 from autograder.notebooks import read, source_path
 
 

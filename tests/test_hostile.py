@@ -11,12 +11,12 @@ import re
 import pytest
 
 from autograder import reports
-from autograder.batch import Settings
+from autograder.engine.batch import Settings
 from autograder.notebooks import read
 from autograder.results import GRADED
 from autograder.submissions import ID_LIMIT
-from hostile.cases import ATTACKS, CLASSMATES
-from hostile.report import grade_class, render
+from tests.hostile.cases import ATTACKS, CLASSMATES
+from tests.hostile.report import grade_class, render
 
 ROOT_ONLY = pytest.mark.skipif(__import__("os").geteuid() != 0, reason="namespaces and users of its own need root")
 
@@ -63,7 +63,7 @@ def test_forged_records_are_flagged_with_what_gave_them_away(graded):
 
 @ROOT_ONLY
 def test_the_reference_solution_cannot_be_imported(graded):
-    from hostile.report import _outputs_text
+    from tests.hostile.report import _outputs_text
 
     student = next(s for s, n in graded.names.items() if n == "reference_import")
     assert "no reference: ModuleNotFoundError" in _outputs_text(graded.course, student)
@@ -71,7 +71,7 @@ def test_the_reference_solution_cannot_be_imported(graded):
 
 @ROOT_ONLY
 def test_a_run_cannot_fork_without_bound_or_fill_the_disk(graded):
-    from hostile.report import _outputs_text
+    from tests.hostile.report import _outputs_text
 
     fork = _outputs_text(graded.course, next(s for s, n in graded.names.items() if n == "fork_bomb"))
     assert "fork stopped: [Errno 11] Resource temporarily unavailable" in fork

@@ -13,11 +13,12 @@ import time
 import nbformat
 import pytest
 
-from autograder import batch, grading
+from autograder import grading
+from autograder.engine import batch
 from autograder.course import scratch_course
 from autograder.notebooks import grade_id, read, submission
-from autograder.workers import WorkerPool
-from isolation.cases import CASES
+from autograder.engine.pool import WorkerPool
+from tests.isolation.cases import CASES
 
 CELL_TIMEOUT, WALL_TIMEOUT = 5, 90
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and hiding files need root")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import mistakes
+from autograder.assignments.lstm_gru import mistakes
 from autograder.notebooks import autograded_tests, read, repo_root, source_path
-from labelled import report
-from labelled.cases import ALL, CORRECT, WRONG
+from tests.labelled import report
+from tests.labelled.cases import ALL, CORRECT, WRONG
 
 
 def _name(case) -> str:
@@ -67,7 +67,7 @@ def test_the_readme_lists_the_catalogue():
     readme = (repo_root() / "README.md").read_text()
     assert mistakes.markdown_table() in readme, (
         "README.md's table of mistakes differs from autograder/mistakes.py: paste "
-        "`python -c 'from autograder.mistakes import markdown_table; print(markdown_table())'`.")
+        "`python -c 'from autograder.assignments.lstm_gru.mistakes import markdown_table; print(markdown_table())'`.")
     assert f"each of {len(mistakes.CATALOGUE)} catalogued mistakes" in readme
     assert f"`cases.py` defines {len(WRONG)} wrong submissions" in readme
     assert f"and {len(CORRECT)} correct variations" in readme

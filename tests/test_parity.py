@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import batch
+from autograder.engine import batch
 from autograder.course import scratch_course
 from autograder import grading
 from autograder.results import read_result
 from autograder.submissions import Submission, collect
-from labelled.build import write_all
-from labelled.cases import ALL
+from tests.labelled.build import write_all
+from tests.labelled.cases import ALL
 
 
 def _scores(result) -> list[tuple[str, float]]:

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import review
-from autograder.batch import trusted_sources
+from autograder.engine import review
+from autograder.engine.batch import trusted_sources
 from autograder.course import Course
 from autograder.notebooks import code_cells, read, repo_root
-from autograder.review import flagged_lines
+from autograder.engine.review import flagged_lines
 
 
 def _cells(*sources):
@@ -19,18 +19,18 @@ def test_patches_of_torch_builtins_and_the_checks_are_flagged_with_cell_line_and
     cells = _cells("x = 1\ntorch.allclose = lambda *a, **k: True",
                    "import builtins\nbuiltins.print = None",
                    "setattr(torch.testing, 'assert_close', lambda *a, **k: None)",
-                   "import sys\nsys.modules['autograder.checks.part1'] = object()",
+                   "import sys\nsys.modules['autograder.assignments.lstm_gru.checks.part1'] = object()",
                    "F.log_softmax = lambda x, dim: x",
-                   "from autograder.checks import part2\npart2.NO_STEP = ''")
+                   "from autograder.assignments.lstm_gru.checks import part2\npart2.NO_STEP = ''")
     patch = f"({review.PATCH})"
     assert flagged_lines(cells) == [
         f"cell 0, line 2: `torch.allclose = lambda *a, **k: True` {patch}",
         f"cell 1, line 1: `import builtins` {patch}",
         f"cell 1, line 2: `builtins.print = None` {patch}",
         f"cell 2, line 1: `setattr(torch.testing, 'assert_close', lambda *a, **k: None)` {patch}",
-        f"cell 3, line 2: `sys.modules['autograder.checks.part1'] = object()` ({review.PATCH}; {review.INTROSPECTION})",
+        f"cell 3, line 2: `sys.modules['autograder.assignments.lstm_gru.checks.part1'] = object()` ({review.PATCH}; {review.INTROSPECTION})",
         f"cell 4, line 1: `F.log_softmax = lambda x, dim: x` {patch}",
-        f"cell 5, line 1: `from autograder.checks import part2` ({review.KIT_IMPORT})",
+        f"cell 5, line 1: `from autograder.assignments.lstm_gru.checks import part2` ({review.KIT_IMPORT})",
         f"cell 5, line 2: `part2.NO_STEP = ''` {patch}",
     ]
 
@@ -45,15 +45,15 @@ ATTACKS = [
     ("import os\nos.write(7, b'{}')", review.RAW_IO),
     ("import os\nos._exit(0)", review.RAW_IO),
     ("fds = __import__('os').listdir('/proc/self/fd')", review.PROC),
-    ("import autograder.checks.part2 as p2", review.KIT_IMPORT),
-    ("from autograder.reference import LSTMTagger", review.KIT_IMPORT),
+    ("import autograder.assignments.lstm_gru.checks.part2 as p2", review.KIT_IMPORT),
+    ("from autograder.assignments.lstm_gru.reference import LSTMTagger", review.KIT_IMPORT),
     ("import nbgrader", review.KIT_IMPORT),
     ("from IPython.core.interactiveshell import InteractiveShell", review.KIT_IMPORT),
     ("import base64\nexec(base64.b64decode('cHJpbnQoMSk=').decode())", review.DYNAMIC_CODE),
     ("eval(''.join(['1', '+', '1']))", review.DYNAMIC_CODE),
     ("code = compile('1', 'x', 'eval')", review.DYNAMIC_CODE),
     ("m = __import__('auto' + 'grader')", review.DYNAMIC_CODE),
-    ("import importlib\nm = importlib.import_module('autograder.checks.part1')", review.DYNAMIC_CODE),
+    ("import importlib\nm = importlib.import_module('autograder.assignments.lstm_gru.checks.part1')", review.DYNAMIC_CODE),
     ("vars(m).update(check_shapes=lambda ns: None)", review.INTROSPECTION),
     ("import sys\nm = sys.modules['auto' + 'grader.checks.part1']", review.INTROSPECTION),
     ("m = getattr(__import__('sys'), 'mod' + 'ules')", review.DYNAMIC_CODE),
@@ -111,7 +111,7 @@ def test_the_assignments_own_test_cells_are_not_read_as_the_students():
 
 
 def test_no_example_solution_or_labelled_submission_is_flagged(tmp_path):
-    from labelled.build import write_all
+    from tests.labelled.build import write_all
 
     trusted = trusted_sources(Course(repo_root()))
     notebooks = [repo_root() / "solutions" / "lstm_gru" / "lstm_gru.ipynb",

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from autograder.course import scratch_course
-from autograder.batch import Settings
-from autograder.workers import WorkerPool
+from autograder.engine.batch import Settings
+from autograder.engine.pool import WorkerPool
 
 
 def _parent_of(pid: int) -> int:

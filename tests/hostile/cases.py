@@ -120,7 +120,7 @@ for _module in _modules:
 '''
 
 ALIASES = '''
-import autograder.checks.part1 as _p1, autograder.checks.part2 as _p2, autograder.checks.part3 as _p3
+import autograder.assignments.lstm_gru.checks.part1 as _p1, autograder.assignments.lstm_gru.checks.part2 as _p2, autograder.assignments.lstm_gru.checks.part3 as _p3
 _modules = [_p1, _p2, _p3]
 ''' + _NO_CHECKS
 
@@ -132,7 +132,7 @@ exec(_b.b64decode("{_b64(ALIASES)}").decode())
 IMPORTLIB_VARS = '''
 import importlib as _il
 for _name in ("part1", "part2", "part3"):
-    _module = _il.import_module("autograder.checks." + _name)
+    _module = _il.import_module("autograder.assignments.lstm_gru.checks." + _name)
     vars(_module).update({_k: (lambda *a, **k: None) for _k in list(vars(_module)) if _k.startswith("check_")})
 '''
 
@@ -144,9 +144,9 @@ _modules = [_table["auto" + "grader.checks.part" + str(_i)] for _i in (1, 2, 3)
 ''' + _NO_CHECKS
 
 THRESHOLDS = '''
-from autograder.checks import thresholds as _t
+from autograder.assignments.lstm_gru.checks import thresholds as _t
 _t.LSTM_HELDOUT_THRESHOLD = _t.GRU_HELDOUT_THRESHOLD = 0.0
-from autograder.checks import taggers as _tg
+from autograder.assignments.lstm_gru.checks import taggers as _tg
 _tg.check_heldout_accuracy = lambda *a, **k: None
 '''
 
@@ -200,7 +200,7 @@ def _keep_patching():
     _end = time.time() + 60
     while time.time() < _end:
         for _key, _module in list(__import__("sys").modules.items()):
-            if _key.startswith("autograder.checks.part"):
+            if _key.startswith("autograder.assignments.lstm_gru.checks.part"):
                 for _name in list(vars(_module)):
                     if _name.startswith("check_"):
                         setattr(_module, _name, lambda *a, **k: None)
@@ -243,7 +243,7 @@ class LSTMTagger(nn.Module):
     def forward(self, sentence):
         return F.log_softmax(self.scores(torch.ones(len(sentence), 1)), dim=1)
 GRUTagger = LSTMTagger
-from autograder import judge as _judge
+from autograder.engine import judge as _judge
 # Every held-out check hears "100%" from a reply of the notebook's own making.
 _judge._connection["replies"] = io.StringIO('{"accuracy": 1.0}\\n' * 50)
 '''
@@ -252,8 +252,8 @@ _judge._connection["replies"] = io.StringIO('{"accuracy": 1.0}\\n' * 50)
 
 REFERENCE = '''
 try:
-    from autograder.reference import LSTMTagger, GRUTagger, prepare_sequence, train_tagger, evaluate
-    print("LEAK:solution import autograder.reference")
+    from autograder.assignments.lstm_gru.reference import LSTMTagger, GRUTagger, prepare_sequence, train_tagger, evaluate
+    print("LEAK:solution import autograder.assignments.lstm_gru.reference")
 except ImportError as _error:
     print("no reference:", type(_error).__name__)
 '''
@@ -272,7 +272,7 @@ for _obj in gc.get_objects():
 HELDOUT_MEMORY = '''
 import gc, json, sys
 _found = []
-for _name in ("autograder.heldout", "autograder.data"):
+for _name in ("autograder.assignments.lstm_gru.heldout", "autograder.assignments.lstm_gru.data"):
     try:
         _module = __import__(_name, fromlist=["x"])
         _found.append(getattr(_module, "TEST", None))

@@ -26,15 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-if str(HERE.parent) not in sys.path:  # run as a script: the tests folder holds this package
-    sys.path.insert(0, str(HERE.parent))
 
-import autograder  # noqa: E402
-from autograder import grading, heldout  # noqa: E402
-from autograder.course import Course, scratch_course  # noqa: E402
-from autograder.notebooks import read  # noqa: E402
-from autograder.results import GRADED, SubmissionResult  # noqa: E402
-from hostile.cases import ATTACKS, BOMB, CLASSMATES, MARK_VARIABLE, build  # noqa: E402
+import autograder
+from autograder import grading
+from autograder.assignments.lstm_gru import heldout
+from autograder.course import Course, scratch_course
+from autograder.notebooks import read
+from autograder.results import GRADED, SubmissionResult
+from tests.hostile.cases import ATTACKS, BOMB, CLASSMATES, MARK_VARIABLE, build
 
 FULL_MARKS = 33
 LEAK = re.compile(r"LEAK:([a-z-]+)(.*)")

@@ -24,7 +24,7 @@ class Hostile:
 
 READ_HIDDEN = '''
 import pathlib
-import autograder.checks.part1 as _checks
+import autograder.assignments.lstm_gru.checks.part1 as _checks
 _kit = pathlib.Path(_checks.__file__).resolve().parent.parent
 _found = {}
 for _path in [_kit / "checks" / "part1.py", _kit / "reference.py",

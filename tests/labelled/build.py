@@ -16,10 +16,9 @@ from pathlib import Path
 import nbformat
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
-from autograder.notebooks import submission  # noqa: E402
-from labelled.cases import ALL, Labelled  # noqa: E402
+from autograder.notebooks import submission
+from tests.labelled.cases import ALL, Labelled
 
 SUBMISSIONS = HERE / "submissions"
 

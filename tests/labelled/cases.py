@@ -1,6 +1,6 @@
 """The labelled set: each submission is the solution with one change, and a label.
 
-A wrong submission names the catalogued mistake it makes (``autograder.mistakes``); the
+A wrong submission names the catalogued mistake it makes (``autograder.assignments.lstm_gru.mistakes``); the
 catalogue says which tests that mistake must cost and which words the student's message
 must hold. A correct variation is another correct way to write the assignment and must
 earn every autograded point. ``build.py`` turns these into notebooks.

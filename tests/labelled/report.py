@@ -19,15 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
-from autograder.course import scratch_course  # noqa: E402
-from autograder.grading import grade_submissions  # noqa: E402
-from autograder.mistakes import BY_KEY  # noqa: E402
-from autograder.results import SubmissionResult  # noqa: E402
-from autograder.submissions import Submission  # noqa: E402
-from labelled.build import write_all  # noqa: E402
-from labelled.cases import ALL, Labelled  # noqa: E402
+from autograder.course import scratch_course
+from autograder.grading import grade_submissions
+from autograder.assignments.lstm_gru.mistakes import BY_KEY
+from autograder.results import SubmissionResult
+from autograder.submissions import Submission
+from tests.labelled.build import write_all
+from tests.labelled.cases import ALL, Labelled
 
 SHARDS = 2
 

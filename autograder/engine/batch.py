@@ -1,0 +1,281 @@
+"""The kit's fast batch grader: nbgrader's rules, executed by warm parallel workers.
+
+Stages: a worker prepares each notebook with nbgrader's own sanitizing steps, as
+``nbgrader autograde`` would before executing it (``autograder.engine.prepare``), and runs its
+code cells in a forked process; the cells' outputs, with how each run ended, are written
+as one record per student; nbgrader grades the records into its gradebook and
+``autograded/`` (``autograder.engine.replay``). The scores are therefore nbgrader's own,
+and formgrader, ``generate_feedback`` and ``nbgrader export`` work afterwards exactly as
+after ``nbgrader autograde``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from autograder.course import Course
+from autograder.engine import channel, judge, review
+from autograder.engine.config import grading_environment
+from autograder.engine.execution import TRUNCATED, read_cell_runs
+from autograder.engine.pool import WorkerPool
+from autograder.engine.protocol import Job, Outcome, RunFolder, Settings, WorkerStart, WorkFolder
+from autograder.notebooks import code_cells, grade_id, is_autograded_test, read
+from autograder.submissions import Submission
+
+# Inside the hidden course directory, what student code still sees: the Python environment
+# (the release is kept too, see kept_paths).
+ENVIRONMENT_FOLDER = ".venv"
+REPLAY = "autograder.engine.replay"  # nbgrader's side: python -m autograder.engine.replay
+
+
+def hidden_paths(course: Course, also: tuple[Path, ...] = ()) -> list[str]:
+    """What student code must not see: the course directory (all of it, what the batch creates
+    in it later included, but its release and environment, see :func:`kept_paths`), the kit's
+    package, and ``also`` (the input, the reports, the batch's own records and the submitted
+    files, which may lie outside the course directory)."""
+    import autograder
+
+    paths = [course.root, Path(autograder.__file__).resolve().parent, *(p for p in also if p.exists())]
+    resolved = sorted({p.resolve() for p in paths})
+    # A path inside another hidden one is covered with it.
+    return [str(p) for p in resolved if not any(other in p.parents for other in resolved)]
+
+
+def kept_paths(course: Course) -> list[str]:
+    """What stays in sight inside the hidden course directory: the release and the environment."""
+    kept = (course.root / ENVIRONMENT_FOLDER, course.config.release_dir)
+    return sorted(str(p.resolve()) for p in kept if p.exists())
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What happened to one submission in a worker, beyond its cells' outputs."""
+
+    student_id: str
+    seconds: float
+    peak_rss_mb: float
+    stopped: str | None        # why the notebook stopped before its last cell, if it did
+    isolation: dict
+    notes: tuple[str, ...] = ()  # what else a TA should know: cells interrupted, output cut
+    cpu_seconds: float = 0.0     # CPU time of the notebook's process (its own work and the tests)
+    flags: tuple[str, ...] = ()  # why a TA should review it: code that reaches for the grader's tools
+
+
+SIGNALS = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "a kill (SIGKILL)",
+           signal.SIGABRT: "an abort", signal.SIGBUS: "a bus error", signal.SIGFPE: "a floating-point fault"}
+
+
+def stop_reason(outcome: Outcome, ran_all: bool, settings: Settings) -> str | None:
+    if outcome.prepare_error:
+        return outcome.prepare_error
+    if outcome.worker_lost:
+        return "the grading worker running this notebook was killed; the notebook was not finished"
+    if outcome.timed_out:
+        return (f"the notebook ran for more than {settings.wall_timeout:g} s in all and was stopped "
+                "(the limit per submission)")
+    if outcome.signal:
+        name = SIGNALS.get(outcome.signal, f"signal {outcome.signal}")
+        return f"the notebook's Python process ended by {name}"
+    if not ran_all:
+        code = outcome.exit_code
+        return (f"the notebook's Python process exited (status {code}) before the last cell: "
+                "`sys.exit()` is caught, but `os._exit()` or a crash ends the process")
+    return None
+
+
+class _Replay:
+    """nbgrader's converter in one process for the batch, grading each record as it is written.
+
+    ``on_graded(student)`` is called as soon as nbgrader has a student's grades in the
+    gradebook, so a batch stopped half-way keeps what it finished.
+    """
+
+    def __init__(self, course: Course, work: WorkFolder, on_graded: Callable[[str], None]):
+        self.log = open(work.log, "a")  # noqa: SIM115 - open for the pass's lifetime
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", REPLAY, course.assignment.name, str(work.path), "-"],
+            cwd=course.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
+            env=grading_environment())
+        self.graded: dict[str, bool] = {}
+        self.reader = threading.Thread(target=self._read, args=(on_graded,), daemon=True)
+        self.reader.start()
+
+    def _read(self, on_graded: Callable[[str], None]) -> None:
+        for line in self.process.stdout:
+            record = json.loads(line)
+            self.graded[record["student"]] = record["ok"]
+            if record["ok"]:
+                on_graded(record["student"])
+
+    def grade(self, student: str) -> None:
+        self.process.stdin.write(student + "\n")
+        self.process.stdin.flush()
+
+    def finish(self) -> dict[str, bool]:
+        self.process.stdin.close()
+        self.process.wait()
+        self.reader.join()
+        self.log.close()
+        return self.graded
+
+
+def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: WorkFolder, settings: Settings,
+          also_hidden: tuple[Path, ...]) -> list[Job]:
+    also = (work.path, *also_hidden, *(s.path for s in submissions))
+    hidden = tuple(hidden_paths(course, also)) if settings.isolate else ()
+    kept = tuple(kept_paths(course)) if settings.isolate else ()
+    jobs = []
+    for s in submissions:
+        student = s.student_id
+        workdir = scratch / student
+        workdir.mkdir(parents=True)
+        prepared = work.prepared(student)
+        prepared.unlink(missing_ok=True)  # an earlier run's: never graded in place of this one
+        jobs.append(Job(id=student, submitted=str(course.submitted_notebook(student)), db_url=course.db_url,
+                        workdir=str(workdir), prepared=str(prepared), hidden=hidden, kept=kept,
+                        cell_timeout=settings.cell_timeout, wall_timeout=settings.wall_timeout,
+                        output_limit=settings.output_limit, limits=settings.limits, isolate=settings.isolate))
+    return jobs
+
+
+def trusted_sources(course: Course) -> set[str]:
+    """The assignment's own test cells (hidden tests included), as the gradebook restores them:
+    the kit's code, which the review does not read as the student's."""
+    return {c.source for c in read(course.source_notebook).cells if is_autograded_test(c)}
+
+
+def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], judged: dict,
+            log: Path) -> tuple[dict, RunRecord]:
+    run = RunFolder(Path(job.workdir))
+    runs = {r.index: r for r in read_cell_runs(run.cells)}
+    # The cells as the worker prepared them, from the copy the student's code could not touch.
+    prepared_file = Path(job.prepared)
+    prepared_nb = read(prepared_file) if prepared_file.exists() else None
+    prepared = code_cells(prepared_nb) if prepared_nb else []
+    grade_ids = {i: grade_id(c) for i, c in enumerate(prepared_nb.cells) if is_autograded_test(c)} if prepared_nb else {}
+    sources = {c["index"]: c["source"] for c in prepared}
+    ran_all = all(index in runs for index in sources)
+    if run.error.exists():
+        with open(log, "a") as log_file:
+            log_file.write(f"{job.id}: the grading process failed before the notebook ran:\n"
+                           + run.error.read_text())
+    stopped = stop_reason(outcome, ran_all, settings)
+    cells = {str(i): {"source": sources[i], "outputs": r.outputs, "execution_count": r.execution_count}
+             for i, r in runs.items() if i in sources}
+    verdicts = json.loads(run.verdicts.read_text()) if run.verdicts.exists() else []
+    overruled = judge.enforce(cells, grade_ids, verdicts, judged)
+    isolation = json.loads(run.isolation.read_text()) if run.isolation.exists() else {}
+    seen = json.loads(run.problems.read_text()) if run.problems.exists() else {}
+    problems = list(seen.get("problems", []))
+    ending = channel.ending_problem(seen, outcome.exit_code, outcome.signal, outcome.timed_out)
+    if ending:
+        problems.append(ending)
+    problems.extend(f"the grader overruled a test the notebook reported as passed: {text}" for text in overruled)
+    flags = tuple(review.flagged_lines(prepared, trusted)) + tuple(f"while it ran: {change}"
+                                                                  for change in _grouped(problems))
+    return ({"cells": cells, "stopped": stopped},
+            RunRecord(job.id, outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
+                      _notes(runs, settings), outcome.cpu_seconds, flags))
+
+
+_REPLACED = re.compile(r"^`(?P<owner>[\w.]+)\.(?P<name>\w+)` was (?P<how>replaced|deleted|added)$")
+
+
+def _grouped(changes: list[str]) -> list[str]:
+    """The guard's notes with one line per module, not one per function."""
+    by_owner: dict[tuple[str, str], list[str]] = {}
+    other = []
+    for change in changes:
+        match = _REPLACED.match(change)
+        if match:
+            by_owner.setdefault((match["owner"], match["how"]), []).append(match["name"])
+        else:
+            other.append(change)
+    grouped = []
+    for (owner, how), names in by_owner.items():
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        grouped.append(f"`{owner}`: {shown} {how}")
+    return grouped + other
+
+
+def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:
+    notes = []
+    for index, run in sorted(runs.items()):
+        for output in run.outputs:
+            if output["output_type"] == "error" and output["ename"] == "CellTimeoutError":
+                notes.append(f"cell {index} ran for more than {settings.cell_timeout:g} s and was interrupted")
+            if output["output_type"] == "stream" and TRUNCATED in output["text"]:
+                notes.append(f"cell {index} printed more than {settings.output_limit // 1_000_000} MB; "
+                             "the rest of its output was dropped")
+    return tuple(notes)
+
+
+SCRATCH_PREFIX = "kit-runs-"
+
+
+def _remove_stale_scratch() -> None:
+    """Delete the run folders of batches that were killed (their process is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's live batch
+
+
+def worker_start(course: Course) -> WorkerStart:
+    """What the pool's workers are told before they warm up: the course's configuration, as
+    loaded once here, and the assignment they grade."""
+    release = course.config.release_dir
+    return WorkerStart(course_root=str(course.root), release_dir=str(release), assignment=course.assignment.as_json(),
+                       config=course.config.nbgrader)
+
+
+def execute(course: Course, submissions: list[Submission], settings: Settings, work: Path,
+            on_done: Callable[[RunRecord], None] = lambda r: None,
+            on_graded: Callable[[RunRecord], None] = lambda r: None,
+            also_hidden: tuple[Path, ...] = ()) -> dict[str, RunRecord]:
+    """Autograde ``submissions`` (already in ``submitted/``) with the worker pool.
+
+    The workers prepare and run the notebooks in parallel; one nbgrader process grades each
+    record as soon as it is written, while the workers go on with the next notebooks.
+    """
+    folder = WorkFolder(work)
+    folder.records.mkdir(parents=True, exist_ok=True)
+    records: dict[str, RunRecord] = {}
+    _remove_stale_scratch()
+    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+    os.chmod(scratch, 0o711)
+    replay = _Replay(course, folder, lambda student: on_graded(records[student]))
+    trusted = trusted_sources(course)
+    judge_module = course.assignment.judge_module()
+    judged = dict(judge_module.JUDGED) if judge_module else {}
+    try:
+        jobs = {job.id: job for job in _jobs(course, submissions, scratch, folder, settings, also_hidden)}
+        with WorkerPool(settings.workers, worker_start(course), grading_environment(), folder.worker_logs) as pool:
+            def finished(outcome: Outcome) -> None:
+                cells, record = _record(jobs[outcome.id], outcome, settings, trusted, judged, folder.log)
+                folder.record(outcome.id).write_text(json.dumps(cells))
+                records[outcome.id] = record
+                replay.grade(outcome.id)
+                on_done(record)
+            pool.run(jobs.values(), finished)
+    finally:
+        replay.finish()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return records

@@ -1,0 +1,110 @@
+"""An assignment as the engine sees it: what its ``assignment.toml`` says, nothing more.
+
+The engine names no assignment. Everything it needs to know about one comes from the
+manifest in the assignment's folder::
+
+    name = "lstm_gru"              # nbgrader's assignment id: the folder's own name
+    notebook = "lstm_gru"          # the notebook, without .ipynb
+    title = "LSTM & GRU"           # how reports name it
+    [grader]
+    modules = [...]                # imported by the workers before any run (the hidden checks)
+    warm_up = "module:function"    # optional: called once per worker pool, before runs are forked
+    judge = "module"               # optional: held-out checks judged on the grader's side
+                                   # (a module with JUDGED = {check: (grade_id, bound)} and score())
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = "assignment.toml"
+
+
+class ManifestProblem(ValueError):
+    """An assignment folder the engine cannot use; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    folder: Path
+    name: str
+    notebook: str
+    title: str
+    modules: tuple[str, ...] = ()
+    warm_up: str | None = None
+    judge: str | None = None
+
+    @property
+    def source(self) -> Path:
+        """The source notebook: solutions, public and hidden tests."""
+        return self.folder / f"{self.notebook}.ipynb"
+
+    @property
+    def notebook_file(self) -> str:
+        return f"{self.notebook}.ipynb"
+
+    def judge_module(self):
+        """The module that judges this assignment's held-out checks, or ``None``."""
+        return importlib.import_module(self.judge) if self.judge else None
+
+    def run_warm_up(self) -> None:
+        for module in self.modules:
+            importlib.import_module(module)
+        if self.warm_up:
+            module, _, function = self.warm_up.partition(":")
+            getattr(importlib.import_module(module), function)()
+
+    def fingerprint(self) -> str:
+        """A digest of every file of the folder: the notebook, checks, data, reference, manifest."""
+        digest = hashlib.sha256()
+        for path in sorted(self.folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(self.folder)).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+    def as_json(self) -> dict:
+        return {"folder": str(self.folder), "name": self.name, "notebook": self.notebook, "title": self.title,
+                "modules": list(self.modules), "warm_up": self.warm_up, "judge": self.judge}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Assignment":
+        return cls(**{**data, "folder": Path(data["folder"]), "modules": tuple(data["modules"])})
+
+
+def load(folder: Path) -> Assignment:
+    """The assignment in ``folder``, from its manifest."""
+    folder = Path(folder)
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        raise ManifestProblem(f"{folder} is not an assignment: it has no {MANIFEST}. Add one (see the README's "
+                              "\"Adding an assignment\").")
+    try:
+        data = tomllib.loads(manifest.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise ManifestProblem(f"{manifest} is not valid TOML ({error}); fix that line.") from None
+    unknown = set(data) - {"name", "notebook", "title", "grader"} or set(data.get("grader", {})) - {
+        "modules", "warm_up", "judge"}
+    if unknown:
+        raise ManifestProblem(f"{manifest}: unknown key(s) {sorted(unknown)}; the keys are name, notebook, title "
+                              "and [grader] modules, warm_up, judge.")
+    name = data.get("name", folder.name)
+    if name != folder.name:
+        raise ManifestProblem(f"{manifest}: name = {name!r} but the folder is {folder.name!r}; nbgrader knows an "
+                              "assignment by its folder, so make them the same.")
+    grader = data.get("grader", {})
+    assignment = Assignment(folder=folder, name=name, notebook=data.get("notebook", name),
+                            title=data.get("title", name), modules=tuple(grader.get("modules", ())),
+                            warm_up=grader.get("warm_up"), judge=grader.get("judge"))
+    if not assignment.source.is_file():
+        raise ManifestProblem(f"{manifest}: notebook = {assignment.notebook!r} but {assignment.source} does not "
+                              "exist; name the source notebook without .ipynb.")
+    return assignment
+
+
+def available(source_dir: Path) -> list[str]:
+    """The assignments in a course's source directory: the folders with a manifest."""
+    return sorted(p.parent.name for p in Path(source_dir).glob(f"*/{MANIFEST}"))

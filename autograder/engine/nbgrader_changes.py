@@ -1,0 +1,144 @@
+"""Every place the kit changes how nbgrader works, each with why, and the version it was written for.
+
+The kit grades by nbgrader's own rules; where it reaches into nbgrader (rather than only
+configuring it), it is here, and each change first checks the installed nbgrader with
+:func:`require_supported_nbgrader`, so a different nbgrader fails loudly instead of grading
+differently. None of them changes what nbgrader decides:
+
+* ``jsonschema`` (imported by nbformat and nbgrader) builds grammars for the optional
+  ``rfc3987_syntax`` package when it is installed: about 3 s of CPU per process, for the
+  "iri" string format, which neither nbformat's nor nbgrader's schemas use
+  (:func:`skip_unused_imports`, undone in a student's process by :func:`restore_imports`).
+* nbgrader's ``CheckCellMetadata`` calls ``jsonschema.validate`` once per cell, which checks
+  the (unchanging) metadata schema itself every time before checking the cell: most of
+  that step's cost. The schema is checked once, and each cell exactly as before
+  (:func:`check_metadata_schema_once`).
+* nbgrader opens its gradebook about ten times per notebook it grades, and each time builds
+  a new SQLAlchemy engine and checks every table of the schema. A process that grades a
+  whole batch keeps one engine per gradebook and sets the schema up once; the queries and
+  what they write are unchanged (:func:`reuse_gradebook_engines`).
+* The replay (:mod:`autograder.engine.replay`) runs nbgrader's ``Autograde`` converter with two
+  of its steps given their work instead of doing it: the notebook the worker prepared with
+  the course's own sanitizing steps, and the outputs the worker recorded in place of
+  ``Execute`` (:func:`replayed_steps`, :func:`sanitizing_from`).
+* The worker prepares notebooks with the converter's sanitizing steps outside the converter,
+  giving them the resources the converter would (:mod:`autograder.engine.prepare`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+# The nbgrader these changes were written for and tested with (requirements.txt pins it).
+WRITTEN_FOR = "0.9.6"
+UNUSED = "rfc3987_syntax"
+
+
+class UnsupportedNbgrader(RuntimeError):
+    """The installed nbgrader is not the one the kit's changes to it were written for."""
+
+
+def require_supported_nbgrader() -> None:
+    """Fail, naming both versions, unless the installed nbgrader is :data:`WRITTEN_FOR`."""
+    from importlib.metadata import version
+
+    installed = version("nbgrader")
+    if installed != WRITTEN_FOR:
+        raise UnsupportedNbgrader(
+            f"the kit's grader was written for nbgrader {WRITTEN_FOR} and nbgrader {installed} is installed: its "
+            f"replay, preparation and speed-ups reach into nbgrader's internals, which may differ. Install "
+            f"nbgrader=={WRITTEN_FOR} (requirements.txt), or grade with --engine nbgrader.")
+
+
+def skip_unused_imports() -> None:
+    """Call before anything imports jsonschema."""
+    sys.modules.setdefault(UNUSED, None)
+
+
+def restore_imports() -> None:
+    """Undo :func:`skip_unused_imports` (in a student's process: it may import what it likes)."""
+    if UNUSED in sys.modules and sys.modules[UNUSED] is None:
+        del sys.modules[UNUSED]
+
+
+_validators: dict[str, object] = {}
+
+
+def validate(instance, schema, cls=None, *args, **kwargs) -> None:
+    """``jsonschema.validate`` with the schema's own check done once per schema."""
+    from jsonschema import exceptions, validators
+
+    if cls is not None or args or kwargs:
+        return validators.validate(instance, schema, cls, *args, **kwargs)
+    key = json.dumps(schema, sort_keys=True)
+    validator = _validators.get(key)
+    if validator is None:
+        cls = validators.validator_for(schema)
+        cls.check_schema(schema)
+        validator = _validators[key] = cls(schema)
+    error = exceptions.best_match(validator.iter_errors(instance))
+    if error is not None:
+        raise error
+    return None
+
+
+def check_metadata_schema_once() -> None:
+    """Make nbgrader's metadata validation use :func:`validate`."""
+    require_supported_nbgrader()
+    import types
+
+    import jsonschema
+    from nbgrader.nbgraderformat import common
+
+    common.jsonschema = types.SimpleNamespace(**{**vars(jsonschema), "validate": validate})
+
+
+def reuse_gradebook_engines() -> None:
+    """One engine per gradebook, and its tables created once, for every ``Gradebook`` of this process.
+
+    Only for a process that forks no student code: a kept engine holds its database open,
+    and a forked child would inherit that file.
+    """
+    require_supported_nbgrader()
+    from nbgrader import api
+
+    engines: dict[tuple, object] = {}
+    set_up: set[int] = set()
+    create_engine, create_all = api.create_engine, api.Base.metadata.create_all
+
+    def shared_engine(url, **options):
+        key = (str(url), tuple(sorted(options.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **options)
+        return engines[key]
+
+    def create_all_once(bind=None, **options):
+        if id(bind) not in set_up:
+            create_all(bind=bind, **options)
+            set_up.add(id(bind))
+
+    api.create_engine = shared_engine
+    api.Base.metadata.create_all = create_all_once
+
+
+def replayed_steps(autograde_steps: list, replay_step) -> list:
+    """nbgrader's autograde steps, as the course configures them, with ``replay_step`` in place
+    of ``Execute``: every other step (ignoring known stderr, limiting output, saving grades,
+    late penalties, checking metadata) runs as nbgrader runs it."""
+    require_supported_nbgrader()
+    from nbgrader.preprocessors import Execute
+
+    return [replay_step if isinstance(step, type) and issubclass(step, Execute) else step for step in autograde_steps]
+
+
+def sanitizing_from(prepared_exists: bool, course_steps: list, use_prepared) -> list:
+    """The sanitizing steps for one student: where the worker prepared the notebook, its
+    result (``use_prepared``) and the step that only checks it; otherwise nbgrader's own steps,
+    which fail the notebook exactly as ``nbgrader autograde`` would."""
+    require_supported_nbgrader()
+    from nbgrader.preprocessors import CheckCellMetadata
+
+    if not prepared_exists:
+        return course_steps
+    return [use_prepared, *(step for step in course_steps if step is CheckCellMetadata)]

@@ -1,0 +1,187 @@
+"""A pool of warm grading workers (``python -m autograder.engine.worker``), one per core by default.
+
+The pool hands each idle worker the next job and collects how each ended. A worker that
+dies (killed, or crashed outside a child) costs only the job it was running: that job's
+outcome says so, a fresh worker takes its place, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable, Iterable
+
+from autograder.engine.protocol import Job, Outcome, Ready, WorkerStart
+
+WORKER = "autograder.engine.worker"  # the child side: python -m autograder.engine.worker
+
+READY_TIMEOUT = 180
+
+
+class WorkerFailed(RuntimeError):
+    """A worker could not start at all (not one student's problem)."""
+
+
+class _Worker:
+    """One worker process, spoken to over a pipe each way."""
+
+    def __init__(self, pid: int, jobs, answers, log_name: str, process: subprocess.Popen | None = None):
+        self.pid, self.jobs, self.answers, self.log_name = pid, jobs, answers, log_name
+        self.process = process  # set when the pool started it (and so can wait for it)
+        self.job: str | None = None
+        self.rss_mb = 0.0
+
+    @classmethod
+    def start(cls, start: WorkerStart, env: dict, cwd: Path, log: Path) -> "_Worker":
+        """A worker on its own: pays its own warm-up (used to replace one that died)."""
+        with open(log, "ab") as log_file:
+            process = subprocess.Popen([sys.executable, "-m", WORKER], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=log_file, env=env, cwd=cwd)
+        process.stdin.write(start.to_line().encode())
+        process.stdin.flush()
+        return cls(process.pid, process.stdin, process.stdout, str(log), process)
+
+    def wait_ready(self) -> None:
+        selector = selectors.DefaultSelector()
+        selector.register(self.answers, selectors.EVENT_READ)
+        if not selector.select(READY_TIMEOUT):
+            self.kill()
+            raise WorkerFailed(f"a grading worker did not start within {READY_TIMEOUT} s; see {self.log_name}")
+        line = self.answers.readline()
+        if not line:
+            raise WorkerFailed(f"a grading worker exited while starting; see {self.log_name}")
+        ready = Ready.from_line(line)
+        self.pid, self.rss_mb = ready.pid, ready.rss_mb
+
+    def send(self, job: Job) -> None:
+        self.job = job.id
+        self.jobs.write(job.to_line().encode())
+        self.jobs.flush()
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        """Close its jobs pipe (it then exits) and wait a little for it to go."""
+        with contextlib.suppress(OSError):
+            self.jobs.close()
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        else:  # forked by the pool's warm process, which reaps it: its answers end when it exits
+            selector = selectors.DefaultSelector()
+            selector.register(self.answers, selectors.EVENT_READ)
+            if not selector.select(10) or self.answers.read1(1 << 16):
+                self.kill()
+        with contextlib.suppress(OSError):
+            self.answers.close()
+
+
+def _forked_workers(size: int, start: WorkerStart, env: dict, cwd: Path,
+                    log: Path) -> tuple[subprocess.Popen, list[_Worker]]:
+    """Start one process that warms up once and forks ``size`` workers, each on its own pipes."""
+    slots, ours = [], []
+    for _ in range(size):
+        jobs_read, jobs_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        slots.append((jobs_read, answers_write))
+        ours.append((jobs_write, answers_read))
+    try:
+        with open(log, "ab") as log_file:
+            warm = subprocess.Popen(
+                [sys.executable, "-m", WORKER, "--fork", *(f"{a},{b}" for a, b in slots)],
+                stdin=subprocess.PIPE, stdout=log_file, stderr=log_file, env=env, cwd=cwd,
+                pass_fds=[fd for slot in slots for fd in slot])
+        warm.stdin.write(start.to_line().encode())
+        warm.stdin.close()
+    finally:
+        for fd in (fd for slot in slots for fd in slot):
+            os.close(fd)  # the workers' ends: held by them alone, so a dead worker reads as EOF here
+    workers = [_Worker(warm.pid, os.fdopen(jobs, "wb"), os.fdopen(answers, "rb"), str(log))
+               for jobs, answers in ours]
+    return warm, workers
+
+
+class WorkerPool:
+    """``size`` workers for one course and assignment (``start``), in ``env``, logging to ``log_dir``."""
+
+    def __init__(self, size: int, start: WorkerStart, env: dict, log_dir: Path):
+        self.size, self.start, self.env, self.log_dir = max(1, size), start, env, log_dir
+        self.cwd = Path(start.course_root)
+        self.workers: list[_Worker] = []
+        self.warm: subprocess.Popen | None = None
+        self.replaced = 0
+
+    def _spawn(self) -> _Worker:
+        self.replaced += 1
+        worker = _Worker.start(self.start, self.env, self.cwd, self.log_dir / f"worker-replacement-{self.replaced}.log")
+        worker.wait_ready()
+        return worker
+
+    def __enter__(self) -> "WorkerPool":
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.warm, self.workers = _forked_workers(self.size, self.start, self.env, self.cwd,
+                                                  self.log_dir / "workers.log")
+        try:
+            for worker in self.workers:
+                worker.wait_ready()
+        except WorkerFailed:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for worker in self.workers:
+            worker.close()
+        if self.warm is not None:
+            try:
+                self.warm.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.warm.kill()
+                self.warm.wait()
+
+    @property
+    def worker_rss_mb(self) -> float:
+        return max((w.rss_mb for w in self.workers), default=0.0)
+
+    def run(self, jobs: Iterable[Job], on_done: Callable[[Outcome], None]) -> None:
+        pending = list(jobs)
+        pending.reverse()
+        selector = selectors.DefaultSelector()
+        busy: dict[int, _Worker] = {}
+
+        def dispatch(worker: _Worker) -> None:
+            job = pending.pop()
+            worker.send(job)
+            busy[worker.answers.fileno()] = worker
+            selector.register(worker.answers, selectors.EVENT_READ, worker)
+
+        for worker in self.workers:
+            if pending:
+                dispatch(worker)
+        while busy:
+            for key, _ in selector.select():
+                worker: _Worker = key.data
+                line = worker.answers.readline()
+                selector.unregister(worker.answers)
+                del busy[worker.answers.fileno()]
+                if line:
+                    outcome = Outcome.from_line(line.decode())
+                else:  # the worker itself is gone: report its job, replace it
+                    outcome = Outcome(id=worker.job, worker_lost=True)
+                    worker.close()
+                    index = self.workers.index(worker)
+                    worker = self.workers[index] = self._spawn()
+                worker.job = None
+                # The next job first: the worker need not wait while its last one is recorded.
+                if pending:
+                    dispatch(worker)
+                on_done(outcome)

@@ -1,0 +1,235 @@
+"""What crosses the engine's process boundaries, and where its files lie: every name in one place.
+
+Three boundaries, each one way of speaking:
+
+* batch -> worker pool -> worker (``python -m autograder.engine.worker``): a :class:`WorkerStart`
+  once (what to warm up, the course's configuration), then one :class:`Job` line per
+  submission; the worker answers :class:`Ready` once and one :class:`Outcome` line per job;
+* worker -> a run's processes: the job, in memory across ``fork`` (nothing is serialised);
+  the notebook's process speaks back on the run's channel (:mod:`autograder.engine.channel`),
+  whose reader writes the files of :class:`RunFolder`;
+* batch -> nbgrader's replay (``python -m autograder.engine.replay``): student ids on stdin,
+  one ``{"student", "ok"}`` line each on stdout; the records it grades are in :class:`WorkFolder`.
+
+The sandbox's caps are built from :class:`Settings`, the only place they are written.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import pickle
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on one submission's run, as the sandbox applies them (built by :meth:`Settings.limits`)."""
+
+    memory_bytes: int   # address space on top of what the warm worker already maps
+    file_bytes: int     # the largest file it may write
+    disk_bytes: int     # all it may write, in all its files together
+    processes: int      # processes and threads alive at once
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How submissions run. Every default is documented in the README ("Limits"); ``grade``'s
+    options set each one. ``cell_timeout`` is the course's (nbgrader's ``Execute.timeout``):
+    :func:`autograder.engine.config.settings` fills it in from the configuration."""
+
+    cell_timeout: float = 120.0          # seconds one cell may run (nbgrader's Execute.timeout)
+    wall_timeout: float = 600.0          # seconds a whole notebook may run
+    memory_bytes: int = 3 * 1024**3      # memory a run may take beyond the warm worker's
+    file_bytes: int = 256 * 1024**2      # the largest file a run may write
+    disk_bytes: int = 512 * 1024**2      # all a run may write
+    processes: int = 64                  # processes and threads a run may have at once
+    output_limit: int = 5_000_000        # bytes of output a run's cells may print in all
+    workers: int = field(default_factory=default_workers)
+    isolate: bool = True                 # namespaces, hidden files, own user (where the OS allows)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.memory_bytes, self.file_bytes, self.disk_bytes, self.processes)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def _decode(cls, data: dict):
+    known = {f.name for f in fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no field(s) {sorted(unknown)}")
+    return cls(**data)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission for a worker: where its files are, and the caps its run gets."""
+
+    id: str
+    submitted: str            # the notebook as handed in (in the course's submitted/)
+    db_url: str               # the gradebook nbgrader's steps restore test cells from
+    workdir: str              # the run's own folder, outside the course (see RunFolder)
+    prepared: str             # where the prepared notebook goes (WorkFolder.prepared)
+    hidden: tuple[str, ...]   # paths the run must not see
+    kept: tuple[str, ...]     # paths inside hidden ones it still sees (the release, the environment)
+    cell_timeout: float
+    wall_timeout: float
+    output_limit: int
+    limits: Limits
+    isolate: bool = True
+    cells: tuple[dict, ...] | None = None  # code cells given directly (the engine's own tests): nothing to prepare
+
+    def to_line(self) -> str:
+        return json.dumps(asdict(self)) + "\n"
+
+    @classmethod
+    def from_line(cls, line: str) -> "Job":
+        data = json.loads(line)
+        data["limits"] = _decode(Limits, data["limits"])
+        data["hidden"], data["kept"] = tuple(data["hidden"]), tuple(data["kept"])
+        if data.get("cells") is not None:
+            data["cells"] = tuple(data["cells"])
+        return _decode(cls, data)
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A worker's first line: warmed up, ready for jobs."""
+
+    pid: int
+    rss_mb: float
+
+    def to_line(self) -> str:
+        return json.dumps({"ready": True, **asdict(self)}) + "\n"
+
+    @classmethod
+    def from_line(cls, line: str) -> "Ready":
+        data = json.loads(line)
+        data.pop("ready", None)
+        return _decode(cls, data)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one submission's run ended, as the worker saw it."""
+
+    id: str
+    exit_code: int | None = None
+    signal: int | None = None
+    timed_out: bool = False
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0   # the run's CPU time: the notebook's own work and the tests
+    peak_rss_mb: float = 0.0
+    worker_lost: bool = False
+    prepare_error: str | None = None
+
+    def to_line(self) -> str:
+        return json.dumps(asdict(self)) + "\n"
+
+    @classmethod
+    def from_line(cls, line: str) -> "Outcome":
+        return _decode(cls, json.loads(line))
+
+
+@dataclass(frozen=True)
+class WorkerStart:
+    """What a worker is told before it warms up: the course and the assignment it grades.
+    The course's configuration travels with it (pickled, as it holds classes), so a worker
+    never loads the configuration file itself."""
+
+    course_root: str
+    release_dir: str          # the course's release folder (relative to its root, or absolute)
+    assignment: dict          # autograder.engine.manifest.Assignment.as_json()
+    config: object            # the course's traitlets Config, as autograder.engine.config loaded it
+
+    def to_line(self) -> str:
+        data = asdict(self)
+        data["config"] = base64.b64encode(pickle.dumps(self.config)).decode()
+        return json.dumps(data) + "\n"
+
+    @classmethod
+    def from_line(cls, line: str) -> "WorkerStart":
+        data = json.loads(line)
+        # Written by the batch that started this worker, on a pipe only it holds.
+        data["config"] = pickle.loads(base64.b64decode(data["config"]))  # noqa: S301
+        return _decode(cls, data)
+
+
+class RunFolder:
+    """The files of one run's own folder, written by the worker's channel reader."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @property
+    def cells(self) -> Path:
+        """One record per cell, in the order they ran."""
+        return self.path / "cells.jsonl"
+
+    @property
+    def isolation(self) -> Path:
+        """The protections the run got."""
+        return self.path / "isolation.json"
+
+    @property
+    def error(self) -> Path:
+        """The grader's own failure in the run, if any."""
+        return self.path / "child-error.txt"
+
+    @property
+    def problems(self) -> Path:
+        """What was wrong with the channel's records, and how the run said it ended."""
+        return self.path / "channel-problems.json"
+
+    @property
+    def verdicts(self) -> Path:
+        """The grader's verdicts on held-out checks."""
+        return self.path / "judge.json"
+
+
+class WorkFolder:
+    """The batch's own folder (``<out>/work``): records for nbgrader's replay, resume markers, logs."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @property
+    def records(self) -> Path:
+        return self.path / "records"
+
+    def record(self, student: str) -> Path:
+        """The cells' outputs as the worker ran them (what the replay puts into the notebook)."""
+        return self.records / f"{student}.json"
+
+    def prepared(self, student: str) -> Path:
+        """The notebook as nbgrader's sanitizing steps left it (what the replay grades)."""
+        return self.records / f"{student}.ipynb"
+
+    @property
+    def done(self) -> Path:
+        return self.path / "done"
+
+    def marker(self, student: str) -> Path:
+        """What an earlier run graded for a student, and from which inputs (for resuming)."""
+        return self.done / f"{student}.json"
+
+    @property
+    def log(self) -> Path:
+        return self.path / "nbgrader.log"
+
+    @property
+    def worker_logs(self) -> Path:
+        return self.path / "workers"
+
+    @property
+    def unpacked(self) -> Path:
+        return self.path / "unpacked"
