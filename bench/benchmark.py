@@ -33,7 +33,9 @@ import nbformat
 from nbclient import NotebookClient
 
 from autograder.course import scratch_course
-from autograder.notebooks import read, source_path, submission
+from autograder.notebooks import read
+from tests.builders import submission
+from tests.builders import kit_course
 
 TARGET_S = 60.0
 WIDTH = 44
@@ -59,7 +61,7 @@ def time_notebook(repeat: int) -> list[float]:
     times = []
     for i in range(repeat):
         # Read afresh each run: the client writes outputs into the notebook it executes.
-        nb = read(source_path())
+        nb = read(kit_course().source_notebook)
         with tempfile.TemporaryDirectory(prefix="bench-nb-") as cwd:
             client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": cwd}})
             start = time.perf_counter()
@@ -116,7 +118,7 @@ def main() -> int:
     print(f"Python {platform.python_version()}, torch {version('torch')}, nbgrader {version('nbgrader')}, "
           f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}")
 
-    print(f"\nSolution notebook, fresh kernel ({source_path().relative_to(source_path().parents[2])})")
+    print(f"\nSolution notebook, fresh kernel ({kit_course().source_notebook.relative_to(kit_course().source_notebook.parents[2])})")
     runs = time_notebook(args.repeat)
     median = statistics.median(runs)
     notebook_ok = median < TARGET_S

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.notebooks import edited, submission
+from tests.builders import edited, submission
 
 OUT = Path(__file__).resolve().parent / "submissions"
 

@@ -7,8 +7,13 @@ default assignment.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from autograder.course import Course, kit_root
+from autograder.engine import batch
+from autograder.engine.config import grading_environment
+from autograder.engine.pool import WorkerPool
+from autograder.engine.protocol import Job, Settings
 from autograder.notebooks import grade_id, is_solution, read, solved_source
 
 
@@ -58,3 +63,22 @@ def submission(replacements: dict[str, str] | None = None, *, solved: bool = Tru
     if replacements:
         raise KeyError(f"no solution cell with grade id {sorted(replacements)} in the release")
     return nb
+
+
+# The kit's bundled example hand-ins (make demo grades them).
+EXAMPLES = kit_root() / "examples" / "submissions"
+
+
+def direct_job(name: str, source: str, runs: Path, settings: Settings, isolate: bool = False) -> Job:
+    """A job whose one code cell is given directly (nothing to prepare), for the engine's own tests."""
+    workdir = runs / name
+    workdir.mkdir(parents=True)
+    return Job(id=name, submitted="", db_url="", workdir=str(workdir), prepared="", hidden=(), kept=(),
+               cell_timeout=settings.cell_timeout, wall_timeout=settings.wall_timeout,
+               output_limit=settings.output_limit, limits=settings.limits, isolate=isolate,
+               cells=({"index": 0, "source": source, "test": False},))
+
+
+def pool_for(course: Course, size: int, logs: Path) -> WorkerPool:
+    """The batch's own worker pool for ``course``."""
+    return WorkerPool(size, batch.worker_start(course), grading_environment(), logs)

@@ -17,7 +17,8 @@ import pytest
 
 from autograder import cli
 from autograder.course import Course, scratch_course
-from autograder.grading import EXAMPLES, test_ids
+from autograder.grading import test_ids
+from tests.builders import EXAMPLES
 from autograder.results import SubmissionResult, read_result, rejected
 from autograder.submissions import collect
 
@@ -57,7 +58,7 @@ def graded_examples(tmp_path_factory) -> GradedBatch:
     with contextlib.redirect_stdout(buffer):
         code = cli.main(["grade", str(EXAMPLES), "--course-dir", str(course.root), "--out", str(out)])
     results = {}
-    for submission in collect(EXAMPLES, test_ids(course)):
+    for submission in collect(EXAMPLES, test_ids(course), course.assignment.notebook):
         results[submission.student_id] = (
             read_result(course, submission) if submission.gradable else rejected(submission))
     return GradedBatch(course, out, buffer.getvalue(), code, results)

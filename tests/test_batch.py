@@ -11,7 +11,7 @@ import zipfile
 
 from autograder import cli
 from autograder.course import scratch_course
-from autograder.grading import EXAMPLES
+from tests.builders import EXAMPLES
 
 
 def _grade(*args) -> tuple[int, str]:

@@ -7,8 +7,10 @@ import json
 
 import torch
 
+from autograder.assignments.lstm_gru.checks.judged import JUDGED
 from autograder.engine import channel, judge
 from autograder.engine.guard import Guard
+from autograder.engine.protocol import RunFolder
 
 
 def _reader(tmp_path, cells=(3, 5, 8)):
@@ -22,14 +24,14 @@ def _cell(index):
 def _feed(reader, *messages):
     reader.feed(b"".join(json.dumps(m).encode() + b"\n" for m in messages))
     reader.close()
-    return json.loads((reader.workdir / channel.PROBLEMS).read_text())
+    return json.loads(RunFolder(reader.folder.path).problems.read_text())
 
 
 def test_an_honest_run_is_recorded_without_a_problem(tmp_path):
     seen = _feed(_reader(tmp_path), {"isolation": {"applied": ["x"], "missing": []}}, _cell(3), _cell(5), _cell(8),
                  {"end": True})
     assert seen == {"problems": [], "ended": True, "all_cells": True}
-    assert [json.loads(line)["index"] for line in (tmp_path / channel.CELLS).read_text().splitlines()] == [3, 5, 8]
+    assert [json.loads(line)["index"] for line in RunFolder(tmp_path).cells.read_text().splitlines()] == [3, 5, 8]
     assert channel.ending_problem(seen, 0, None, False) is None
 
 
@@ -37,15 +39,15 @@ def test_records_out_of_order_twice_unknown_or_after_the_end_are_dropped_and_not
     seen = _feed(_reader(tmp_path), _cell(5), _cell(3), _cell(5), _cell(99), {"end": True}, _cell(8))
     assert seen["problems"] == [channel.OUT_OF_ORDER.format(index=3), channel.OUT_OF_ORDER.format(index=5),
                                 channel.OUT_OF_ORDER.format(index=99), channel.AFTER_END]
-    assert [json.loads(line)["index"] for line in (tmp_path / channel.CELLS).read_text().splitlines()] == [5]
+    assert [json.loads(line)["index"] for line in RunFolder(tmp_path).cells.read_text().splitlines()] == [5]
 
 
 def test_anything_but_the_graders_messages_is_noted(tmp_path):
     reader = _reader(tmp_path)
     reader.feed(b'{"index": 3, "outputs": []}\nnot json\n{"cell": {"index": 3, "outputs": "x"}}\n')
     reader.close()
-    assert json.loads((tmp_path / channel.PROBLEMS).read_text())["problems"] == [channel.NOT_A_RECORD]
-    assert (tmp_path / channel.CELLS).read_text() == ""
+    assert json.loads(RunFolder(tmp_path).problems.read_text())["problems"] == [channel.NOT_A_RECORD]
+    assert RunFolder(tmp_path).cells.read_text() == ""
 
 
 def test_a_run_that_reported_every_cell_must_end_as_the_executor_ends_one(tmp_path):
@@ -60,7 +62,7 @@ def test_more_than_the_output_cap_is_cut_and_noted(tmp_path):
     reader = channel.ChannelReader(tmp_path, [1], output_limit=0)
     reader.feed(b"x" * (channel.OVERHEAD_BYTES + 10))
     reader.close()
-    assert json.loads((tmp_path / channel.PROBLEMS).read_text())["problems"] == [channel.TOO_MUCH]
+    assert json.loads(RunFolder(tmp_path).problems.read_text())["problems"] == [channel.TOO_MUCH]
 
 
 def test_the_guard_puts_back_a_replaced_tool_and_says_which():
@@ -106,12 +108,12 @@ def test_a_held_out_test_recorded_as_passed_is_held_to_the_graders_verdict():
     ids = {10: "test_p2_heldout_accuracy"}
     below = [{"check": "p2_heldout", "accuracy": 0.5, "threshold": 0.95}]
     cells = _recorded()
-    assert judge.enforce(cells, ids, below)
+    assert judge.enforce(cells, ids, below, JUDGED)
     assert cells["10"]["outputs"][-1]["ename"] == "CheckFailed" and "50.0%" in cells["10"]["outputs"][-1]["evalue"]
     never_asked = _recorded()
-    assert judge.enforce(never_asked, ids, []) and "never reached" in never_asked["10"]["outputs"][-1]["evalue"]
+    assert judge.enforce(never_asked, ids, [], JUDGED) and "never reached" in never_asked["10"]["outputs"][-1]["evalue"]
     passed = _recorded()
-    assert judge.enforce(passed, ids, [{"check": "p2_heldout", "accuracy": 0.99, "threshold": 0.95}]) == []
+    assert judge.enforce(passed, ids, [{"check": "p2_heldout", "accuracy": 0.99, "threshold": 0.95}], JUDGED) == []
     assert passed["10"]["outputs"] == []
     failed_already = _recorded({"output_type": "error", "ename": "CheckFailed", "evalue": "x", "traceback": []})
-    assert judge.enforce(failed_already, ids, below) == []
+    assert judge.enforce(failed_already, ids, below, JUDGED) == []

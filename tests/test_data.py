@@ -6,11 +6,12 @@ import json
 
 from autograder.assignments.lstm_gru import data, heldout
 from autograder.assignments.lstm_gru.checks import thresholds
-from autograder.notebooks import read, source_path
+from autograder.notebooks import read
+from tests.builders import kit_course
 
 
 def _source_cell(gid):
-    return next(c for c in read(source_path()).cells if c.get("id") == gid)
+    return next(c for c in read(kit_course().source_notebook).cells if c.get("id") == gid)
 
 
 def test_splits_share_no_sentence_and_dev_test_words_occur_in_train():

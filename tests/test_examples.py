@@ -6,9 +6,10 @@ import importlib.util
 
 import nbformat
 
-from autograder.notebooks import repo_root
+from autograder.course import kit_root
+from tests.builders import kit_course
 
-EXAMPLES = repo_root() / "examples"
+EXAMPLES = kit_root() / "examples"
 
 
 def _builder():

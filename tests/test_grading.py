@@ -13,9 +13,11 @@ import sys
 
 import pytest
 
-from autograder.notebooks import autograded_tests, read, repo_root, source_path
+from autograder.notebooks import autograded_tests, read
+from autograder.course import kit_root
+from tests.builders import kit_course
 
-POINTS = autograded_tests(read(source_path()))
+POINTS = autograded_tests(read(kit_course().source_notebook))
 ALL_TESTS = list(POINTS)
 MAX = sum(POINTS.values())
 NOT_IMPLEMENTED = "is not implemented yet"
@@ -53,7 +55,7 @@ EXPECTED_MESSAGES = {
 def readme_table() -> dict[str, tuple[str, str]]:
     """``student -> (score cell, tests-lost cell)`` from the README's examples table."""
     rows = {}
-    for line in (repo_root() / "README.md").read_text().splitlines():
+    for line in (kit_root() / "README.md").read_text().splitlines():
         match = re.match(r"\| `(\w+)\.(?:ipynb|txt)` \|[^|]+\|([^|]+)\|([^|]*)\|$", line)
         if match:
             rows[match.group(1)] = (match.group(2).strip(), match.group(3).strip())
@@ -152,7 +154,7 @@ def test_grading_the_solution_twice_gives_identical_scores(graded_examples):
 
 
 def test_validate_lists_each_test_with_its_message():
-    notebook = repo_root() / "examples" / "submissions" / "dev.ipynb"
+    notebook = kit_root() / "examples" / "submissions" / "dev.ipynb"
     done = subprocess.run([sys.executable, "-m", "autograder", "validate", str(notebook)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 1, done.stdout + done.stderr

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from autograder import reports
-from autograder.engine.batch import Settings
+from autograder.engine.protocol import Settings
 from autograder.notebooks import read
 from autograder.results import GRADED
 from autograder.submissions import ID_LIMIT

@@ -14,10 +14,10 @@ import nbformat
 import pytest
 
 from autograder import grading
-from autograder.engine import batch
+from autograder.engine import batch, config
 from autograder.course import scratch_course
-from autograder.notebooks import grade_id, read, submission
-from autograder.engine.pool import WorkerPool
+from autograder.notebooks import grade_id, read
+from tests.builders import direct_job, pool_for, submission
 from tests.isolation.cases import CASES
 
 CELL_TIMEOUT, WALL_TIMEOUT = 5, 90
@@ -36,7 +36,7 @@ def hostile(tmp_path_factory):
         edits = {cell: _placed(source, places) for cell, source in case.edits().items()}
         nbformat.write(submission(edits), str(folder / f"{case.name}.ipynb"))
     nbformat.write(submission(), str(folder / "honest.ipynb"))
-    settings = batch.course_settings(course, cell_timeout=CELL_TIMEOUT, wall_timeout=WALL_TIMEOUT)
+    settings = config.settings(course.config, cell_timeout=CELL_TIMEOUT, wall_timeout=WALL_TIMEOUT)
     results = grading.grade_folder(folder, course.root, out, say=lambda _: None, settings=settings)
     return course, {r.student_id: r for r in results}
 
@@ -154,16 +154,11 @@ def test_student_code_cannot_read_hidden_tests_solution_or_gradebook(hostile):
 def test_a_killed_worker_costs_only_its_job(tmp_path):
     """Kill a worker while it runs a job: that job says so, a new worker runs the next one."""
     course = scratch_course(tmp_path / "course")
-    settings = batch.course_settings(course, workers=1, isolate=False)
-    jobs = []
-    for name, source in (("victim", "import time\ntime.sleep(60)"), ("next", "print('fine')")):
-        workdir = tmp_path / "runs" / name
-        workdir.mkdir(parents=True)
-        jobs.append({"id": name, "cells": [{"index": 0, "source": source}], "workdir": str(workdir), "hidden": [],
-                     "cell_timeout": 120, "wall_timeout": 120, "limits": settings.limits,
-                     "output_limit": settings.output_limit, "isolate": False})
+    settings = config.settings(course.config, workers=1, isolate=False, wall_timeout=120)
+    jobs = [direct_job(name, source, tmp_path / "runs", settings)
+            for name, source in (("victim", "import time\ntime.sleep(60)"), ("next", "print('fine')"))]
     outcomes = []
-    with WorkerPool(1, dict(os.environ), course.root, tmp_path / "logs") as pool:
+    with pool_for(course, 1, tmp_path / "logs") as pool:
         victim = pool.workers[0]
 
         def done(outcome):

@@ -11,7 +11,9 @@ from __future__ import annotations
 import pytest
 
 from autograder.assignments.lstm_gru import mistakes
-from autograder.notebooks import autograded_tests, read, repo_root, source_path
+from autograder.notebooks import autograded_tests, read
+from autograder.course import kit_root
+from tests.builders import kit_course
 from tests.labelled import report
 from tests.labelled.cases import ALL, CORRECT, WRONG
 
@@ -27,7 +29,7 @@ def test_the_set_is_large_enough_and_covers_the_whole_catalogue():
 
 
 def test_each_mistake_costs_tests_of_one_part_only():
-    tests = list(autograded_tests(read(source_path())))
+    tests = list(autograded_tests(read(kit_course().source_notebook)))
     for mistake in mistakes.CATALOGUE:
         assert mistake.tests and set(mistake.tests) <= set(tests), mistake.key
         assert sorted(mistake.tests, key=tests.index) == list(mistake.tests), mistake.key
@@ -64,7 +66,7 @@ def test_the_report_counts_every_submission(verdicts):
 
 
 def test_the_readme_lists_the_catalogue():
-    readme = (repo_root() / "README.md").read_text()
+    readme = (kit_root() / "README.md").read_text()
     assert mistakes.markdown_table() in readme, (
         "README.md's table of mistakes differs from autograder/mistakes.py: paste "
         "`python -c 'from autograder.assignments.lstm_gru.mistakes import markdown_table; print(markdown_table())'`.")

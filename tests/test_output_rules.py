@@ -76,9 +76,9 @@ def test_a_written_answer_keeps_its_words_but_not_its_scripts():
 def test_the_course_config_runs_both_rules_in_nbgrader_autograde_and_feedback():
     from traitlets.config.loader import PyFileConfigLoader
 
-    from autograder.notebooks import repo_root
+    from autograder.course import kit_root
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(repo_root())).load_config()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(kit_root())).load_config()
     steps = config.Autograde.autograde_preprocessors
     assert steps.index(KeepPassingWarnings) < [s.__name__ for s in steps].index("SaveAutoGrades") < steps.index(SafeOutputs)
     assert SafeOutputs in config.GenerateFeedback.preprocessors

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.engine import batch
+from autograder.engine import batch, config
 from autograder.course import scratch_course
 from autograder import grading
 from autograder.results import read_result
@@ -27,7 +27,7 @@ def labelled_by_workers(tmp_path_factory):
     submissions = [Submission(name, path) for name, path in paths.items()]
     for s in submissions:
         course.submit(s.student_id, s.path)
-    batch.execute(course, submissions, batch.course_settings(course), root / "work")
+    batch.execute(course, submissions, config.settings(course.config), root / "work")
     return {s.student_id: read_result(course, s) for s in submissions}
 
 
@@ -43,7 +43,7 @@ def test_labelled_scores_equal_nbgrader_autograde(verdicts, labelled_by_workers,
 def test_example_scores_equal_nbgrader_autograde(graded_examples, tmp_path):
     course = scratch_course(tmp_path / "course")
     course.generate_assignment()
-    submissions = [s for s in collect(grading.EXAMPLES, grading.test_ids(course)) if s.gradable]
+    submissions = [s for s in collect(EXAMPLES, grading.test_ids(course), course.assignment.notebook) if s.gradable]
     results, _ = grading.grade_submissions(course, submissions, say=lambda _: None)
     for by_nbgrader in results:
         by_workers = graded_examples.results[by_nbgrader.student_id]
@@ -58,7 +58,7 @@ def test_a_cell_pasted_from_another_notebook_fails_alike_with_the_fix(tmp_path):
 
     from autograder.results import CELL_METADATA, FAILED
 
-    nb = nbformat.read(str(grading.EXAMPLES / "ada.ipynb"), as_version=4)
+    nb = nbformat.read(str(EXAMPLES / "ada.ipynb"), as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("answer = 42", metadata={"nbgrader": {
         "grade": True, "solution": True, "grade_id": "hw2_q3", "points": 2, "locked": False, "schema_version": 3}}))
     path = tmp_path / "pasted.ipynb"
@@ -70,7 +70,7 @@ def test_a_cell_pasted_from_another_notebook_fails_alike_with_the_fix(tmp_path):
     fast = scratch_course(tmp_path / "fast")
     fast.generate_assignment()
     fast.submit("pasted", path)
-    batch.execute(fast, [submission], batch.course_settings(fast, workers=1), tmp_path / "work")
+    batch.execute(fast, [submission], config.settings(fast.config, workers=1), tmp_path / "work")
     by_workers = read_result(fast, submission, (tmp_path / "work" / "nbgrader.log").read_text())
     assert by_nbgrader.status == by_workers.status == FAILED
     assert by_nbgrader.reason == by_workers.reason

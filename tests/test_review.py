@@ -7,7 +7,9 @@ import pytest
 from autograder.engine import review
 from autograder.engine.batch import trusted_sources
 from autograder.course import Course
-from autograder.notebooks import code_cells, read, repo_root
+from autograder.notebooks import code_cells, read
+from autograder.course import kit_root
+from tests.builders import kit_course
 from autograder.engine.review import flagged_lines
 
 
@@ -102,7 +104,7 @@ def test_ordinary_student_code_is_not_flagged():
 
 
 def test_the_assignments_own_test_cells_are_not_read_as_the_students():
-    course = Course(repo_root())
+    course = Course(kit_root())
     trusted = trusted_sources(course)
     test_cell = next(iter(trusted))
     assert flagged_lines(_cells(test_cell), trusted) == []
@@ -113,9 +115,9 @@ def test_the_assignments_own_test_cells_are_not_read_as_the_students():
 def test_no_example_solution_or_labelled_submission_is_flagged(tmp_path):
     from tests.labelled.build import write_all
 
-    trusted = trusted_sources(Course(repo_root()))
-    notebooks = [repo_root() / "solutions" / "lstm_gru" / "lstm_gru.ipynb",
-                 *sorted((repo_root() / "examples" / "submissions").glob("*.ipynb")),
+    trusted = trusted_sources(Course(kit_root()))
+    notebooks = [kit_root() / "solutions" / "lstm_gru" / "lstm_gru.ipynb",
+                 *sorted((kit_root() / "examples" / "submissions").glob("*.ipynb")),
                  *write_all(tmp_path).values()]
     read_any = 0
     for path in notebooks:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.notebooks import submission
+from tests.builders import submission
 from autograder.submissions import EMPTY_FOLDER, collect, student_id_for
 
 TESTS = ["test_a", "test_b"]
@@ -27,7 +27,7 @@ def test_folders_files_duplicates_and_missing_cells(tmp_path):
     (tmp_path / "carol").mkdir()
     nbformat.write(_notebook_with(TESTS), str(tmp_path / "Alice.ipynb.ipynb"))
     (tmp_path / ".DS_Store").write_text("")
-    found = {s.student_id: s for s in collect(tmp_path, TESTS)}
+    found = {s.student_id: s for s in collect(tmp_path, TESTS, "lstm_gru")}
     assert set(found) == {"alice", "bob", "carol", "Alice.ipynb"}
     assert found["alice"].gradable and found["alice"].note is None
     assert found["bob"].gradable and found["bob"].note == (
@@ -39,7 +39,7 @@ def test_same_student_twice_keeps_both_rows(tmp_path):
     nbformat.write(_notebook_with(TESTS), str(tmp_path / "dan.ipynb"))
     (tmp_path / "dan").mkdir()
     nbformat.write(_notebook_with(TESTS), str(tmp_path / "dan" / "lstm_gru.ipynb"))
-    found = collect(tmp_path, TESTS)
+    found = collect(tmp_path, TESTS, "lstm_gru")
     assert len(found) == 2
     assert [s.problem for s in found].count(None) == 1
     assert "another submission already uses the student id 'dan'" in [s.problem for s in found if s.problem][0]
@@ -109,7 +109,7 @@ def test_an_oversized_hand_in_gets_a_row_with_the_reason_and_the_rest_are_unpack
         zipped.writestr("ada.ipynb", "{}")
     folder, refused = unpack(archive, tmp_path / "unpacked", entry_limit=1024**2)
     assert sorted(p.name for p in folder.iterdir()) == ["ada.ipynb"]
-    rows = {s.student_id: s for s in collect(folder, ["test_p1_setup"], refused)}
+    rows = {s.student_id: s for s in collect(folder, ["test_p1_setup"], "lstm_gru", refused)}
     assert sorted(rows) == ["ada", "big", "kim"]
     assert rows["big"].problem == rows["kim"].problem == (
         "the file is larger than 1 MB once unpacked (3 MB); a notebook is far smaller. It was not unpacked: hand in "

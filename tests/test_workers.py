@@ -3,12 +3,11 @@ forks of one warm process, and each runs its jobs in children forked from itself
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from autograder.course import scratch_course
-from autograder.engine.batch import Settings
-from autograder.engine.pool import WorkerPool
+from autograder.engine.protocol import Settings
+from tests.builders import direct_job, pool_for
 
 
 def _parent_of(pid: int) -> int:
@@ -18,15 +17,11 @@ def _parent_of(pid: int) -> int:
 
 def test_the_pool_warms_up_once_and_forks_every_worker_from_it(tmp_path):
     course = scratch_course(tmp_path / "course")
-    jobs = []
-    for name in ("first", "second", "third"):
-        workdir = tmp_path / "runs" / name
-        workdir.mkdir(parents=True)
-        jobs.append({"id": name, "cells": [{"index": 0, "source": "import os\nprint(os.getpid())"}],
-                     "workdir": str(workdir), "hidden": [], "cell_timeout": 30, "wall_timeout": 60,
-                     "limits": Settings().limits, "output_limit": 100_000, "isolate": False})
+    settings = Settings(cell_timeout=30, wall_timeout=60, output_limit=100_000)
+    jobs = [direct_job(name, "import os\nprint(os.getpid())", tmp_path / "runs", settings)
+            for name in ("first", "second", "third")]
     outcomes = []
-    with WorkerPool(2, dict(os.environ), course.root, tmp_path / "logs") as pool:
+    with pool_for(course, 2, tmp_path / "logs") as pool:
         workers = [w.pid for w in pool.workers]
         parents = [_parent_of(pid) for pid in workers]
         warm = pool.warm.pid

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from autograder.notebooks import release_path, submission
+from tests.builders import submission
+from tests.builders import kit_course
 
 MARK_VARIABLE = "KIT_HOSTILE_MARK"
 SETUP = "setup"  # the release's imports cell: most attacks go right after it
@@ -475,7 +476,7 @@ def _code_cell(source: str):
 
 
 def _with_attack(attack: Attack, places: dict[str, str]):
-    nb = copy.deepcopy(nbformat.read(str(release_path()), as_version=4))
+    nb = copy.deepcopy(nbformat.read(str(kit_course().release_notebook), as_version=4))
     for target in reversed(attack.after):
         position = next(i for i, c in enumerate(nb.cells) if c.get("id") == target) + 1
         nb.cells.insert(position, _code_cell(attack.code))
@@ -508,7 +509,7 @@ def build(into, places: dict[str, str], token: str) -> dict[str, str]:
         nbformat.write(nb, str(into / f"{attack.name}.ipynb"))
         written[attack.name] = f"{attack.name}.ipynb"
     for mate in CLASSMATES:
-        nb = submission(mate.edits) if mate.solved else copy.deepcopy(nbformat.read(str(release_path()), 4))
+        nb = submission(mate.edits) if mate.solved else copy.deepcopy(nbformat.read(str(kit_course().release_notebook), 4))
         nb.cells.insert(2, _code_cell(f"# {CANARY.format(name=mate.name, token=token)}"))
         nbformat.write(nb, str(into / mate.file))
         written[mate.name] = mate.file

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder.notebooks import solution_sources
+from tests.builders import solution_sources
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import nbformat
 
 HERE = Path(__file__).resolve().parent
 
-from autograder.notebooks import submission
+from tests.builders import submission
 from tests.labelled.cases import ALL, Labelled
 
 SUBMISSIONS = HERE / "submissions"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograder.notebooks import edited
+from tests.builders import edited
 
 PART1 = ("p1_create", "p1_method1", "p1_method2")
 PART2 = ("p2_prepare_sequence", "p2_lstm_tagger", "p2_training_loop", "p2_evaluate_train", "p2_corpus_training")
