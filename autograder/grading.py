@@ -160,6 +160,9 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         logs.append(autograde_log)
     else:
         results = _grade_with_workers(course, submissions, out, settings, say, progress, force, also_hidden)
+    missing = reports.missing_protections(results)
+    if missing:
+        say(missing)
     if any(r.status == "graded" for r in results):
         say("nbgrader generate_feedback and export ...")
         logs.append(course.generate_feedback(withhold_hidden=hidden_messages == "hidden").log)

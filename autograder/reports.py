@@ -12,10 +12,10 @@ import warnings
 from pathlib import Path
 
 from autograder.hidden_feedback import HIDDEN_MESSAGE
-from autograder.results import GRADED, SubmissionResult
+from autograder.results import GRADED, SubmissionResult, isolation_summary
 
 CSV_COLUMNS = ["student_id", "file", "status", "autograded_score", "autograded_max",
-               "manual_max", "failed_tests", "reason", "review"]
+               "manual_max", "failed_tests", "reason", "review", "isolation"]
 REVIEW = "flagged"  # the review column of a flagged submission: its score stands until a TA looks
 
 
@@ -37,9 +37,19 @@ def score_table(results: list[SubmissionResult]) -> str:
     lines.insert(1, "-" * min(120, max(len(line) for line in lines)))
     graded = [r for r in results if r.status == GRADED]
     manual = max((r.manual_max for r in results), default=0)
-    lines.append(f"\n{len(results)} submission(s): {len(graded)} graded, {len(results) - len(graded)} not graded. "
-                 f"Written answers ({_points(manual)} points) are graded by hand in formgrader.")
+    by_hand = f" Written answers ({_points(manual)} points) are graded by hand in formgrader." if manual else ""
+    lines.append(f"\n{len(results)} submission(s): {len(graded)} graded, {len(results) - len(graded)} not graded."
+                 + by_hand)
     return "\n".join(line.rstrip() for line in lines)
+
+
+def missing_protections(results: list[SubmissionResult]) -> str:
+    """One sentence naming the protections some runs lacked on this machine, or ``""``."""
+    missing = sorted({m for r in results for m in r.isolation_missing})
+    if not missing:
+        return ""
+    return (f"This machine could not give every run all of its protections; missing: {'; '.join(missing)}. "
+            "Grade as root on Linux for every protection (the isolation column says which runs lacked one).")
 
 
 def write_grades_csv(results: list[SubmissionResult], path: Path) -> None:
@@ -55,6 +65,7 @@ def write_grades_csv(results: list[SubmissionResult], path: Path) -> None:
                 "failed_tests": " ".join(t.grade_id for t in r.failed_tests),
                 "reason": r.reason,
                 "review": REVIEW if r.flagged else "",
+                "isolation": isolation_summary(r),
             })
 
 
@@ -148,15 +159,14 @@ def write_summary(results: list[SubmissionResult], path: Path) -> None:
         f"<td>{r.status}{' · <b>review</b>' if r.flagged else ''}</td>"
         f"<td>{_points(r.score) + ' / ' + _points(r.max_score) if r.status == GRADED else '-'}</td>"
         f"<td>{html.escape(', '.join(t.grade_id for t in r.failed_tests))}</td>"
-        f"<td>{html.escape(r.reason)}</td></tr>" for r in ordered)
+        f"<td>{html.escape(r.reason)}</td><td>{html.escape(isolation_summary(r))}</td></tr>" for r in ordered)
     flagged = [r for r in results if r.flagged]
     review = (f"<h2>Flagged for review ({len(flagged)})</h2><p>Their code reaches for the grader's own tools; "
               "each keeps the score it computed until you have looked. Why, with cell and line:</p><ul>"
               + "".join(f"<li><b>{html.escape(r.student_id)}</b>: {html.escape('; '.join(r.flags))}</li>"
                         for r in flagged) + "</ul>") if flagged else ""
-    missing = sorted({m for r in results for m in r.isolation_missing})
-    isolation = (f"<p class=warn>Some runs lacked a protection: {html.escape('; '.join(missing))}. Grade as root "
-                 "for every protection.</p>") if missing else ""
+    missing = missing_protections(results)
+    isolation = f"<p class=warn>{html.escape(missing)}</p>" if missing else ""
     path.write_text(
         "<!doctype html><html><head><meta charset='utf-8'><title>Class summary</title>"
         "<style>body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ddd;padding:4px 8px;"
@@ -166,4 +176,4 @@ def write_summary(results: list[SubmissionResult], path: Path) -> None:
         f"{len(results) - len(graded)} not graded{f', {len(flagged)} flagged for review' if flagged else ''}.</p>"
         f"{isolation}{review}{''.join(figures)}"
         "<h2>Every submission</h2><table><tr><th>student</th><th>file</th><th>status</th><th>autograded</th>"
-        f"<th>tests lost</th><th>notes</th></tr>{rows}</table></body></html>")
+        f"<th>tests lost</th><th>notes</th><th>isolation</th></tr>{rows}</table></body></html>")

@@ -52,6 +52,7 @@ class SubmissionResult:
     seconds: float | None = None        # time the notebook ran in a worker
     peak_rss_mb: float | None = None
     flags: tuple[str, ...] = ()         # why a TA should review it (the score stands as computed)
+    isolation: tuple[str, ...] = ()          # protections its run got (the kit's engine only)
     isolation_missing: tuple[str, ...] = ()  # protections its run did not get
 
     def test(self, gid: str) -> TestResult:
@@ -162,6 +163,16 @@ def with_run(result: SubmissionResult, record) -> SubmissionResult:
     flags = tuple(record.flags)
     flagged = flags and FLAGGED.format(flags="; ".join(flags))
     reason = "; ".join(x for x in (flagged, result.reason, stopped, *record.notes) if x)
-    missing = tuple(record.isolation.get("missing", ())) if isinstance(record.isolation, dict) else ()
+    got = record.isolation if isinstance(record.isolation, dict) else {}
     return replace(result, seconds=record.seconds, peak_rss_mb=record.peak_rss_mb, reason=reason, flags=flags,
-                   isolation_missing=missing)
+                   isolation=tuple(got.get("applied", ())), isolation_missing=tuple(got.get("missing", ())))
+
+
+def isolation_summary(result: SubmissionResult) -> str:
+    """The isolation a submission's run had, in a few words: ``all`` protections, what was
+    missing, or ``none`` (a plain nbgrader kernel, or a run that never started)."""
+    if result.status != GRADED:
+        return ""
+    if result.isolation_missing:
+        return "missing: " + "; ".join(result.isolation_missing)
+    return "all" if result.isolation else "none"

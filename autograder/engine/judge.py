@@ -1,6 +1,6 @@
 """Held-out checks decided where the held-out answers are, never where student code runs.
 
-An assignment may have checks whose answers must stay secret (the lstm_gru assignment's
+An assignment may have checks whose answers must stay secret (a tagger's
 test split's tags). Its manifest names a *judged* module (``[grader] judge``) holding
 
 * ``JUDGED``: a read-only table ``check -> (grade id of the test cell it decides, bound)``;

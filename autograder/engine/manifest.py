@@ -3,9 +3,9 @@
 The engine names no assignment. Everything it needs to know about one comes from the
 manifest in the assignment's folder::
 
-    name = "lstm_gru"              # nbgrader's assignment id: the folder's own name
-    notebook = "lstm_gru"          # the notebook, without .ipynb
-    title = "LSTM & GRU"           # how reports name it
+    name = "week3_rnn"             # nbgrader's assignment id: the folder's own name
+    notebook = "rnn_homework"      # the notebook, without .ipynb
+    title = "Week 3: RNNs"         # how reports name it
     [grader]
     modules = [...]                # imported by the workers before any run (the hidden checks)
     warm_up = "module:function"    # optional: called once per worker pool, before runs are forked

@@ -328,7 +328,7 @@ def _reasons_in(python: str, watched: frozenset[str] = frozenset()) -> list[tupl
 
 def given_names(trusted: set[str]) -> frozenset[str]:
     """The names the assignment's own test cells bind by importing (its checks modules, e.g.
-    ``part1``): a student cell that assigns their attributes patches the tests."""
+    ``checks``): a student cell that assigns their attributes patches the tests."""
     names = set()
     for source in trusted:
         try:

@@ -130,16 +130,18 @@ def _cover(libc, folder: Path, keep: list[Path], options: str) -> bool:
             os.close(fd)
 
 
-def _read_only_except(libc, writable: Path) -> bool:
-    """Remount every file system of this mount namespace read-only, but ``writable`` and the kernel's."""
-    ok = True
+def _read_only_except(libc, writable: Path) -> list[str]:
+    """Remount every file system of this mount namespace read-only, but ``writable`` and the
+    kernel's; the mount points that could not be (none, normally)."""
+    failed = []
     with open("/proc/self/mountinfo") as f:
         mounts = [(fields[4], fields[5].split(",")) for fields in (line.split() for line in f)]
     for point, options in mounts:
         if point == str(writable) or "ro" in options or point.split("/")[1:2] in (["proc"], ["sys"], ["dev"]):
             continue
-        ok &= _mount(libc, "none", point, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-    return ok
+        if not _mount(libc, "none", point, None, MS_REMOUNT | MS_BIND | MS_RDONLY):
+            failed.append(f"{point} ({os.strerror(ctypes.get_errno())})")
+    return failed
 
 
 def seal_file_systems(hidden: list[Path], kept: list[Path], workdir: Path, limits: Limits, run_uid: int | None,
@@ -178,8 +180,9 @@ def seal_file_systems(hidden: list[Path], kept: list[Path], workdir: Path, limit
                  f"size={limits.disk_bytes},mode=700{owner}")
     isolation.record(own and covered, f"writes only to its own folder, {limits.disk_bytes // 1024**2} MB in all",
                      "a cap on what it writes in all")
-    isolation.record(_read_only_except(libc, workdir), "read-only file system outside its own folder",
-                     "read-only file system")
+    writable = _read_only_except(libc, workdir)
+    isolation.record(not writable, "read-only file system outside its own folder",
+                     f"read-only file system (still writable: {', '.join(writable[:3])})")
     return run_uid
 
 
