@@ -31,4 +31,4 @@ release: $(STAMP)
 	$(PY) -m autograder release
 
 bench: $(STAMP)
-	$(PY) bench/benchmark.py
+	$(PY) -m bench.benchmark

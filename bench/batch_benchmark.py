@@ -21,10 +21,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-
-from autograder.engine import batch
 from autograder.course import scratch_course
+from autograder.engine import batch, config
 from autograder.results import read_result
 from autograder.submissions import Submission
 from tests.labelled.build import notebook
@@ -70,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         fast.generate_assignment()
         for s in submissions:
             fast.submit(s.student_id, s.path)
-        settings = batch.course_settings(fast, **({"workers": args.workers} if args.workers else {}))
+        settings = config.settings(fast.config, workers=args.workers)
         started = time.perf_counter()
         records = batch.execute(fast, submissions, settings, scratch / "kit-work")
         kit_seconds = time.perf_counter() - started

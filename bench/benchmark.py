@@ -13,7 +13,7 @@ wall-clock assertion would fail at random and say nothing about the code. Run it
 the machine you care about and read the figures. It exits 1 if a run fails or the notebook's
 median misses the target. Everything it writes goes to a temporary folder.
 
-Usage: ``python bench/benchmark.py [--repeat 3] [--submissions 4]``
+Usage: ``python -m bench.benchmark [--repeat 3] [--submissions 4]``
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.course import scratch_course
+from autograder.course import kit_root, scratch_course
+from autograder.engine import config
 from autograder.notebooks import read
-from tests.builders import submission
-from tests.builders import kit_course
+from tests.builders import kit_course, submission
 
 TARGET_S = 60.0
 WIDTH = 44
@@ -46,15 +46,8 @@ def row(label: str, value: str) -> None:
 
 
 def grading_environment() -> None:
-    """Give the kernels we start the environment nbgrader_config.py gives the graders' kernels."""
-    # One thread, as when grading: more threads would flatter the timing on a big machine.
-    os.environ["OMP_NUM_THREADS"] = "1"
-    os.environ["MKL_NUM_THREADS"] = "1"
-    os.environ["PYTHONHASHSEED"] = "0"
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    # Resolve "python3" to this environment's kernel spec, which has torch and autograder.
-    share = os.path.join(sys.prefix, "share", "jupyter")
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, os.environ.get("JUPYTER_PATH")) if p)
+    """The environment the course's grading kernels get, for the kernels started here."""
+    os.environ.update(config.grading_environment())
 
 
 def time_notebook(repeat: int) -> list[float]:
@@ -63,7 +56,7 @@ def time_notebook(repeat: int) -> list[float]:
         # Read afresh each run: the client writes outputs into the notebook it executes.
         nb = read(kit_course().source_notebook)
         with tempfile.TemporaryDirectory(prefix="bench-nb-") as cwd:
-            client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": cwd}})
+            client = NotebookClient(nb, kernel_name=config.load(kit_root()).kernel_name, timeout=600, resources={"metadata": {"path": cwd}})
             start = time.perf_counter()
             # Kernel start-up is included: a grader pays it too. Its stderr holds only a TCP
             # warning that would break up the report; cell errors still arrive and raise.
@@ -92,7 +85,7 @@ def time_autograde(n: int) -> tuple[float, float, bool, str]:
         # Built from the scratch course's own release, so concurrent edits to the repository's
         # assignments/ folder cannot change what is graded mid-benchmark.
         notebook = Path(tmp) / "solved.ipynb"
-        nbformat.write(submission(course_dir=course.root), str(notebook))
+        nbformat.write(submission(course=course), str(notebook))
         students = [f"student{i}" for i in range(n)]
         for student in students:
             course.submit(student, notebook)
@@ -118,7 +111,7 @@ def main() -> int:
     print(f"Python {platform.python_version()}, torch {version('torch')}, nbgrader {version('nbgrader')}, "
           f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}")
 
-    print(f"\nSolution notebook, fresh kernel ({kit_course().source_notebook.relative_to(kit_course().source_notebook.parents[2])})")
+    print(f"\nSolution notebook, fresh kernel ({kit_course().source_notebook.relative_to(kit_root())})")
     runs = time_notebook(args.repeat)
     median = statistics.median(runs)
     notebook_ok = median < TARGET_S

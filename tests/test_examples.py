@@ -7,7 +7,6 @@ import importlib.util
 import nbformat
 
 from autograder.course import kit_root
-from tests.builders import kit_course
 
 EXAMPLES = kit_root() / "examples"
 

@@ -10,6 +10,7 @@ from autograder.course import scratch_course
 from autograder import grading
 from autograder.results import read_result
 from autograder.submissions import Submission, collect
+from tests.builders import EXAMPLES
 from tests.labelled.build import write_all
 from tests.labelled.cases import ALL
 

@@ -116,7 +116,7 @@ def test_no_example_solution_or_labelled_submission_is_flagged(tmp_path):
     from tests.labelled.build import write_all
 
     trusted = trusted_sources(Course(kit_root()))
-    notebooks = [kit_root() / "solutions" / "lstm_gru" / "lstm_gru.ipynb",
+    notebooks = [kit_course().source_notebook,
                  *sorted((kit_root() / "examples" / "submissions").glob("*.ipynb")),
                  *write_all(tmp_path).values()]
     read_any = 0
@@ -128,3 +128,15 @@ def test_no_example_solution_or_labelled_submission_is_flagged(tmp_path):
         read_any += 1
         assert flagged_lines(cells, trusted) == [], path
     assert read_any >= 45
+
+
+def test_a_cell_that_patches_a_module_the_test_cells_import_is_flagged():
+    """The assignment's checks are watched by the names its own test cells import, whatever the
+    assignment: here `part1`, imported by a (trusted) test cell, patched by the student's cell."""
+    test_cell = "from autograder.assignments.lstm_gru.checks import part1\npart1.check_setup(globals())"
+    student = "part1.check_setup = lambda ns: None"
+    assert review.given_names({test_cell}) >= {"part1"}
+    flagged = flagged_lines(_cells(test_cell, student), {test_cell})
+    assert flagged == [f"cell 1, line 1: `{student}` ({review.PATCH})"]
+    # Without the test cell's import, the name means nothing to the review.
+    assert flagged_lines(_cells(student)) == []

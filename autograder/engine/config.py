@@ -9,6 +9,7 @@ the course's ``Execute.kernel_name`` names, for the kernels plain nbgrader start
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -56,8 +57,14 @@ class CourseConfig:
 
 
 def load(root: Path) -> CourseConfig:
-    """Read the course's ``nbgrader_config.py`` as nbgrader does."""
-    root = Path(root)
+    """The course's ``nbgrader_config.py``, read as nbgrader does: once per process while the
+    file is unchanged."""
+    root = Path(root).resolve()
+    return _load(root, (root / CONFIG_FILE).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(root: Path, modified: int) -> CourseConfig:
     return CourseConfig(root, PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config())
 
 

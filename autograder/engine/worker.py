@@ -88,7 +88,7 @@ def warm_up(start: WorkerStart) -> _Grading:
     import matplotlib.pyplot as plt
     import torch
 
-    from autograder.engine import channel, execution, guard, judge, prepare, sandbox  # noqa: F401
+    from autograder.engine import channel, execution, guard, judge, prepare, sandbox  # noqa: F401 - warm in every run
     from autograder.engine.manifest import Assignment
 
     torch.set_num_threads(1)

@@ -292,8 +292,9 @@ for _split in _found:
 HIDDEN_FILES = '''
 import pathlib
 _places = {
-    "hidden-tests": ["{KIT}/checks/part2.py", "{KIT}/checks/taggers.py", "{KIT}/heldout.py"],
-    "solution": ["{KIT}/reference.py", "{COURSE}/solutions/lstm_gru/lstm_gru.ipynb"],
+    "hidden-tests": ["{KIT}/assignments/lstm_gru/checks/part2.py", "{KIT}/assignments/lstm_gru/checks/taggers.py",
+                     "{KIT}/assignments/lstm_gru/heldout.py"],
+    "solution": ["{KIT}/assignments/lstm_gru/reference.py", "{KIT}/assignments/lstm_gru/lstm_gru.ipynb"],
     "gradebook": ["{COURSE}/gradebook.db"],
 }
 _proofs = {"hidden-tests": "def check_", "solution": "BEGIN SOLUTION", "gradebook": "SQLite format 3"}

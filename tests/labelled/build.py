@@ -10,7 +10,6 @@ this script writes them where a TA can open them.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
