@@ -1,6 +1,6 @@
 """Batch grading: the kit's workers against `nbgrader autograde`, on the same notebooks, in one run.
 
-    .venv/bin/python bench/batch_benchmark.py [--n 40] [--workers N]
+    .venv/bin/python -m bench.batch_benchmark [--n 40] [--workers N]
 
 N generated submissions (a mix of the labelled set's correct variations and mistakes, each
 under its own student id) are graded twice in two scratch course directories: once with

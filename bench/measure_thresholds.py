@@ -15,7 +15,7 @@ It exits with status 1 if a threshold does not lie strictly between the context-
 maximum and the model minimum, so it can be rerun whenever the corpus, the training
 set-up or the thresholds change.
 
-Usage: ``python bench/measure_thresholds.py [--seeds 50] [--threads 1]``
+Usage: ``python -m bench.measure_thresholds [--seeds 50] [--threads 1]``
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Writes the bundled example submissions in examples/submissions/.
 
 Each example is the released notebook as a student would hand it in, made from the
-solution (see ``autograder.notebooks.submission``), with realistic mistakes written in.
+solution (see ``tests.builders.submission``), with realistic mistakes written in.
 ``tests/test_examples.py`` checks the committed files are what this script writes, and
 the README's table of expected scores is checked against real grading.
 
-    .venv/bin/python examples/build_examples.py
+    .venv/bin/python -m examples.build_examples
 """
 
 from __future__ import annotations

@@ -255,6 +255,8 @@ def execute(course: Course, submissions: list[Submission], settings: Settings, w
     The workers prepare and run the notebooks in parallel; one nbgrader process grades each
     record as soon as it is written, while the workers go on with the next notebooks.
     """
+    if settings.cell_timeout is None:
+        settings = settings.with_(cell_timeout=course.config.cell_timeout)
     folder = WorkFolder(work)
     folder.records.mkdir(parents=True, exist_ok=True)
     records: dict[str, RunRecord] = {}

@@ -41,10 +41,11 @@ class Limits:
 @dataclass(frozen=True)
 class Settings:
     """How submissions run. Every default is documented in the README ("Limits"); ``grade``'s
-    options set each one. ``cell_timeout`` is the course's (nbgrader's ``Execute.timeout``):
-    :func:`autograder.engine.config.settings` fills it in from the configuration."""
+    options set each one. ``cell_timeout`` is the course's own (nbgrader's ``Execute.timeout``,
+    written only in ``nbgrader_config.py``): :func:`autograder.engine.config.settings` fills it in,
+    and a batch given none takes the course's."""
 
-    cell_timeout: float = 120.0          # seconds one cell may run (nbgrader's Execute.timeout)
+    cell_timeout: float | None = None    # seconds one cell may run; None: the course's Execute.timeout
     wall_timeout: float = 600.0          # seconds a whole notebook may run
     memory_bytes: int = 3 * 1024**3      # memory a run may take beyond the warm worker's
     file_bytes: int = 256 * 1024**2      # the largest file a run may write

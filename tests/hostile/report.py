@@ -1,7 +1,7 @@
 """Grade the hostile class and count what got through.
 
-    .venv/bin/python tests/hostile/report.py                    # the kit's grader
-    .venv/bin/python tests/hostile/report.py --engine nbgrader  # plain `nbgrader autograde`, to compare
+    .venv/bin/python -m tests.hostile.report                    # the kit's grader
+    .venv/bin/python -m tests.hostile.report --engine nbgrader  # plain `nbgrader autograde`, to compare
 
 One line per hand-in, then the counts that must all be 0 for the kit's grader: attacks that
 gained points without being flagged for review, classmates whose grade changed, secrets read

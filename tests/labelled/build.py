@@ -5,7 +5,7 @@ Each is the released notebook as a student would hand it in (``autograder.notebo
 test suite and ``report.py`` write their own copies), so they always match the release;
 this script writes them where a TA can open them.
 
-    .venv/bin/python tests/labelled/build.py
+    .venv/bin/python -m tests.labelled.build
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Grades the labelled submissions through real `nbgrader autograde` and prints how the hidden tests did.
 
-    .venv/bin/python tests/labelled/report.py
+    .venv/bin/python -m tests.labelled.report
 
 One line per submission, then three counts over the labelled set: correct variations with
 full marks, wrong submissions that lost exactly the tests their mistake must cost, and wrong
