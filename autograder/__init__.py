@@ -1,8 +1,8 @@
-"""The LSTM & GRU homework kit: hidden-test checks, data and the grading pipeline.
+"""The LSTM & GRU homework kit: its assignments, the grading engine, and the course around them.
 
-Hidden test cells in the assignment call the checks in :mod:`autograder.assignments.lstm_gru.checks`; the rest
-of the package drives nbgrader over a course directory (see :mod:`autograder.cli`).
+* :mod:`autograder.assignments`: one folder per homework (source notebook, manifest, the
+  hidden checks its test cells call, data, reference solution);
+* :mod:`autograder.engine`: the fast, sandboxed grader, which names no assignment;
+* the course and its reports: :mod:`autograder.course` (nbgrader's commands),
+  :mod:`autograder.grading` (a folder in, reports out), :mod:`autograder.cli`.
 """
-
-ASSIGNMENT = "lstm_gru"
-NOTEBOOK = "lstm_gru"
