@@ -183,3 +183,51 @@ def test_monkeypatching_a_module_the_tests_use_is_flagged_with_its_line(hostile)
         "(changes a module the tests use)")
     assert results["monkeypatch"].flagged
     assert "flagged for review" not in results["honest"].reason
+
+
+WRITER = '''
+import errno, os
+for target in {targets!r}:
+    try:
+        with open(target, "w") as f:
+            f.write("planted")
+        print("WROTE", target)
+    except OSError as error:
+        print("REFUSED", target, errno.errorcode.get(error.errno, error.errno))
+with open("own.txt", "w") as f:
+    f.write("mine")
+print("OWN", open("own.txt").read())
+'''
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sealing a run's file systems needs root")
+def test_a_run_writes_only_to_its_own_folder(tmp_path):
+    """Everything outside the run's own folder is read-only or covered: the release it may read,
+    the Python environment, the kit, the shared temporary folders, the home folder."""
+    import json
+    import sys
+    from dataclasses import replace
+    from pathlib import Path
+
+    import autograder
+
+    course = scratch_course(tmp_path / "course")
+    course.generate_assignment()
+    settings = config.settings(course.config, workers=1)
+    targets = [str(course.release_notebook.parent / "planted.txt"), str(Path(sys.prefix) / "planted.txt"),
+               str(Path(autograder.__file__).parent / "planted.txt"), "/tmp/planted.txt", "/var/tmp/planted.txt",
+               "/dev/shm/planted.txt", "/root/planted.txt", "/etc/planted.txt"]
+    job = replace(direct_job("writer", WRITER.format(targets=targets), tmp_path / "runs", settings, isolate=True),
+                  hidden=tuple(batch.hidden_paths(course)), kept=tuple(batch.kept_paths(course)))
+    outcomes = []
+    with pool_for(course, 1, tmp_path / "logs") as pool:
+        pool.run([job], outcomes.append)
+    record = json.loads((tmp_path / "runs" / "writer" / "cells.jsonl").read_text().splitlines()[0])
+    printed = "".join(o.get("text", "") for o in record["outputs"]).splitlines()
+    assert outcomes[0].exit_code == 0, printed
+    assert printed[-1] == "OWN mine"
+    assert [line.split()[1] for line in printed[:-1]] == targets
+    assert all(line.startswith("REFUSED") for line in printed[:-1]), printed
+    assert not any(Path(t).exists() for t in targets)
+    isolation = json.loads((tmp_path / "runs" / "writer" / "isolation.json").read_text())
+    assert "read-only file system outside its own folder" in isolation["applied"], isolation

@@ -135,13 +135,25 @@ def _read_only_except(libc, writable: Path) -> list[str]:
     kernel's; the mount points that could not be (none, normally)."""
     failed = []
     with open("/proc/self/mountinfo") as f:
-        mounts = [(fields[4], fields[5].split(",")) for fields in (line.split() for line in f)]
-    for point, options in mounts:
+        mounts = [(fields[4], fields[5].split(","), fields[2]) for fields in (line.split() for line in f)]
+    for point, options, device in mounts:
         if point == str(writable) or "ro" in options or point.split("/")[1:2] in (["proc"], ["sys"], ["dev"]):
             continue
         if not _mount(libc, "none", point, None, MS_REMOUNT | MS_BIND | MS_RDONLY):
-            failed.append(f"{point} ({os.strerror(ctypes.get_errno())})")
+            error = ctypes.get_errno()
+            if not _shadowed(point, device):
+                failed.append(f"{point} ({os.strerror(error)})")
     return failed
+
+
+def _shadowed(point: str, device: str) -> bool:
+    """Whether the mount of ``device`` at ``point`` is covered by a later mount (a folder this
+    run's view covered, e.g. the folder of all runs): no path reaches it, so it needs no remount."""
+    major, minor = (int(n) for n in device.split(":"))
+    try:
+        return os.stat(point).st_dev != os.makedev(major, minor)
+    except OSError:
+        return True  # its mount point itself is gone from this view
 
 
 def seal_file_systems(hidden: list[Path], kept: list[Path], workdir: Path, limits: Limits, run_uid: int | None,
