@@ -320,8 +320,11 @@ for _folder in ["{COURSE}/submitted", "{COURSE}/autograded", "{INPUT}", "{OUT}"]
 JOB_MEMORY = '''
 import gc
 for _obj in gc.get_objects():
-    if isinstance(_obj, dict) and (isinstance(_obj.get("db_url"), str) or "hidden" in _obj and "workdir" in _obj):
-        print("LEAK:job", sorted(_obj)[:8], str(_obj.get("db_url", ""))[:200])
+    # The job as a dict, or as an object (the engine's Job): whatever holds its fields.
+    _fields = _obj if isinstance(_obj, dict) else getattr(_obj, "__dict__", None)
+    if isinstance(_fields, dict) and (isinstance(_fields.get("db_url"), str) and _fields.get("db_url")
+                                      or "hidden" in _fields and "workdir" in _fields):
+        print("LEAK:job", sorted(_fields)[:8], str(_fields.get("db_url", ""))[:200])
 '''
 
 PARENT_CMDLINE = '''
