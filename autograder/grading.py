@@ -176,7 +176,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     (out / "nbgrader.log").write_text("\n".join(logs))
     reports.write_grades_csv(results, out / "grades.csv")
     reports.write_gradescope(results, out / "gradescope", hidden_messages)
-    reports.write_summary(results, out / "summary.html")
+    reports.write_summary(results, out / "summary.html", course.assignment.title)
     return results
 
 

@@ -117,7 +117,7 @@ def _figure_html(fig) -> str:
     return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
-def write_summary(results: list[SubmissionResult], path: Path) -> None:
+def write_summary(results: list[SubmissionResult], path: Path, title: str = "") -> None:
     """A page a TA opens in a browser: score histogram, pass rate per test, time per submission."""
     import matplotlib
     matplotlib.use("Agg")
@@ -165,15 +165,18 @@ def write_summary(results: list[SubmissionResult], path: Path) -> None:
               "each keeps the score it computed until you have looked. Why, with cell and line:</p><ul>"
               + "".join(f"<li><b>{html.escape(r.student_id)}</b>: {html.escape('; '.join(r.flags))}</li>"
                         for r in flagged) + "</ul>") if flagged else ""
+    heading = f": {html.escape(title)}" if title else ""
     missing = missing_protections(results)
     isolation = f"<p class=warn>{html.escape(missing)}</p>" if missing else ""
     path.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>Class summary</title>"
+        f"<!doctype html><html><head><meta charset='utf-8'><title>Class summary{heading}</title>"
         "<style>body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ddd;padding:4px 8px;"
         "text-align:left;vertical-align:top}table{border-collapse:collapse}tr.flagged{background:#fff3cd}"
         ".warn{color:#8a4b00}</style></head><body>"
-        f"<h1>Class summary</h1><p>{len(results)} submission(s): {len(graded)} graded, "
+        f"<h1>Class summary{heading}</h1><p>{len(results)} submission(s): {len(graded)} graded, "
         f"{len(results) - len(graded)} not graded{f', {len(flagged)} flagged for review' if flagged else ''}.</p>"
         f"{isolation}{review}{''.join(figures)}"
         "<h2>Every submission</h2><table><tr><th>student</th><th>file</th><th>status</th><th>autograded</th>"
-        f"<th>tests lost</th><th>notes</th><th>isolation</th></tr>{rows}</table></body></html>")
+        f"<th>tests lost</th><th>notes</th><th>isolation</th></tr>{rows}</table>"
+        "<p>isolation: the protections a run got under the kit's grader (<i>all</i>, or what this machine "
+        "could not give it); <i>none</i> under plain nbgrader.</p></body></html>")
