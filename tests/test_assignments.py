@@ -265,3 +265,25 @@ def test_a_resumed_run_grades_again_when_a_file_the_checks_import_changes(tmp_pa
     score, said = grade()
     assert not any("already graded" in s for s in said)
     assert score == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox's caps are applied as root")
+def test_the_limits_set_on_the_command_line_are_the_ones_a_run_gets(tmp_path):
+    import json
+
+    course = scratch_course(tmp_path / "course", TB)
+    course.generate_assignment()
+    handins = tmp_path / "handins"
+    handins.mkdir()
+    nbformat.write(submission(course=course), str(handins / "lee.ipynb"))
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["grade", str(handins), "--course-dir", str(course.root), "--out", str(tmp_path / "out"),
+                         "--assignment", TB, "--processes", "9", "--disk-mb", "100", "--memory-mb", "2000",
+                         "--file-mb", "5", "--wall-timeout", "90", "--output-mb", "1"])
+    assert code == 0
+    record = json.loads((tmp_path / "out" / "work" / "done" / "lee.json").read_text())["record"]
+    applied = record["isolation"]["applied"]
+    assert "a user of its own, no privileges, at most 9 processes" in applied
+    assert "writes only to its own folder, 100 MB in all" in applied
+    assert "memory cap 2000 MB" in applied
+    assert "files of at most 5 MB" in applied

@@ -240,6 +240,7 @@ def become_run_user(limits: Limits, run_uid: int | None, isolation: Isolation) -
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
     isolation.applied.append(f"memory cap {limits.memory_bytes // 1024**2} MB")
+    isolation.applied.append(f"files of at most {limits.file_bytes // 1024**2} MB")
     _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     if run_uid is None:
         isolation.missing.append("a user of its own and a cap on processes (needs root)")
