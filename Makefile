@@ -27,8 +27,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# Every assignment folder (one with an assignment.toml) gets its release regenerated.
 release: $(STAMP)
-	$(PY) -m autograder release
+	for manifest in autograder/assignments/*/assignment.toml; do \
+		$(PY) -m autograder release --assignment $$(basename $$(dirname $$manifest)) || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(PY) -m bench.benchmark

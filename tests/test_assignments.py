@@ -287,3 +287,13 @@ def test_the_limits_set_on_the_command_line_are_the_ones_a_run_gets(tmp_path):
     assert "writes only to its own folder, 100 MB in all" in applied
     assert "memory cap 2000 MB" in applied
     assert "files of at most 5 MB" in applied
+
+
+def test_the_second_assignments_notebook_is_what_its_build_script_writes(tmp_path):
+    from autograder.assignments.tensor_basics import build
+
+    nbformat.write(build.build(), str(tmp_path / "built.ipynb"))
+    committed = kit_root() / "autograder" / "assignments" / TB / f"{TB}.ipynb"
+    assert (tmp_path / "built.ipynb").read_text() == committed.read_text(), (
+        "tensor_basics.ipynb differs from what build.py writes: run "
+        "`python -m autograder.assignments.tensor_basics.build`, then `make release` and commit.")
