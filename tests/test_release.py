@@ -14,8 +14,8 @@ from tests.builders import kit_course
 ASSIGNMENTS = available(kit_course().config.source_dir)
 
 
-def test_the_kit_has_both_assignments():
-    assert ASSIGNMENTS == ["lstm_gru", "tensor_basics"]
+def test_the_kit_has_both_of_its_assignments():
+    assert {"lstm_gru", "tensor_basics"} <= set(ASSIGNMENTS)
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
