@@ -135,7 +135,7 @@ def test_a_cell_that_patches_a_module_the_test_cells_import_is_flagged():
     assignment: here `part1`, imported by a (trusted) test cell, patched by the student's cell."""
     test_cell = "from autograder.assignments.lstm_gru.checks import part1\npart1.check_setup(globals())"
     student = "part1.check_setup = lambda ns: None"
-    assert review.given_names({test_cell}) >= {"part1"}
+    assert review.given_names(frozenset({test_cell})) >= {"part1"}
     flagged = flagged_lines(_cells(test_cell, student), {test_cell})
     assert flagged == [f"cell 1, line 1: `{student}` ({review.PATCH})"]
     # Without the test cell's import, the name means nothing to the review.

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -149,10 +149,10 @@ def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: Wo
     return jobs
 
 
-def trusted_sources(course: Course) -> set[str]:
+def trusted_sources(course: Course) -> frozenset[str]:
     """The assignment's own test cells (hidden tests included), as the gradebook restores them:
     the kit's code, which the review does not read as the student's."""
-    return {c.source for c in read(course.source_notebook).cells if is_autograded_test(c)}
+    return frozenset(c.source for c in read(course.source_notebook).cells if is_autograded_test(c))
 
 
 def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], judged: dict,
@@ -256,7 +256,7 @@ def execute(course: Course, submissions: list[Submission], settings: Settings, w
     record as soon as it is written, while the workers go on with the next notebooks.
     """
     if settings.cell_timeout is None:
-        settings = settings.with_(cell_timeout=course.config.cell_timeout)
+        settings = replace(settings, cell_timeout=course.config.cell_timeout)
     folder = WorkFolder(work)
     folder.records.mkdir(parents=True, exist_ok=True)
     records: dict[str, RunRecord] = {}

@@ -20,7 +20,7 @@ import base64
 import json
 import os
 import pickle
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 
@@ -58,9 +58,6 @@ class Settings:
     @property
     def limits(self) -> Limits:
         return Limits(self.memory_bytes, self.file_bytes, self.disk_bytes, self.processes)
-
-    def with_(self, **changes) -> "Settings":
-        return replace(self, **changes)
 
 
 def _decode(cls, data: dict):

@@ -13,6 +13,7 @@ including code in functions that run only when a test calls them; IPython's own 
 from __future__ import annotations
 
 import ast
+import functools
 
 # Names a notebook uses for the modules the tests rely on. The names the assignment's own test
 # cells import (its checks) are added per assignment, see :func:`given_names`.
@@ -326,9 +327,11 @@ def _reasons_in(python: str, watched: frozenset[str] = frozenset()) -> list[tupl
     return sorted(set(reader.found))
 
 
-def given_names(trusted: set[str]) -> frozenset[str]:
+@functools.lru_cache(maxsize=4)
+def given_names(trusted: frozenset[str]) -> frozenset[str]:
     """The names the assignment's own test cells bind by importing (its checks modules, e.g.
-    ``checks``): a student cell that assigns their attributes patches the tests."""
+    ``checks``): a student cell that assigns their attributes patches the tests. The same for
+    every submission of a batch: read once."""
     names = set()
     for source in trusted:
         try:
@@ -348,7 +351,7 @@ def flagged_lines(cells: list[dict], trusted: set[str] = frozenset()) -> list[st
     the gradebook) is the kit's code, not the student's; every other cell is read.
     """
     found = []
-    watched = given_names(trusted)
+    watched = given_names(frozenset(trusted))
     for cell in cells:
         if cell["source"] in trusted:
             continue

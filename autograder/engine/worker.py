@@ -45,10 +45,8 @@ class _Grading:
     """What every job of this worker shares: the course's sanitizing steps, the assignment's
     names, the judge of its held-out checks."""
 
-    def __init__(self, start: WorkerStart, steps: list):
-        from autograder.engine.manifest import Assignment
-
-        self.assignment = Assignment.from_json(start.assignment)
+    def __init__(self, assignment, steps: list):
+        self.assignment = assignment
         self.steps = steps
         self.judge = None
         if self.assignment.judge:
@@ -57,15 +55,13 @@ class _Grading:
             self.judge = Judge(self.assignment.judge)
 
 
-def _warm_prepare(start: WorkerStart, steps: list) -> None:
+def _warm_prepare(start: WorkerStart, assignment, steps: list) -> None:
     """Prepare the course's own release once, so the forked processes that prepare each
     submission start with nbgrader's and SQLAlchemy's first-use work done (about half their
     time). Only the course's release and gradebook address are left in this memory."""
     from autograder.course import Course
     from autograder.engine import prepare
-    from autograder.engine.manifest import Assignment
 
-    assignment = Assignment.from_json(start.assignment)
     course = Course(Path(start.course_root), assignment.name)
     release = Path(start.course_root) / start.release_dir / assignment.name / assignment.notebook_file
     if release.exists() and course.path("gradebook.db").exists():
@@ -92,8 +88,9 @@ def warm_up(start: WorkerStart) -> _Grading:
     from autograder.engine.manifest import Assignment
 
     torch.set_num_threads(1)
+    assignment = Assignment.from_json(start.assignment)
     with contextlib.redirect_stdout(io.StringIO()):
-        Assignment.from_json(start.assignment).run_warm_up()
+        assignment.run_warm_up()
         # An optimizer class wraps its own `step` the first time one is made: done here, before
         # the guard's snapshot, so a notebook's first Adam is not taken for tampering.
         for name in torch.optim.__all__:
@@ -105,8 +102,8 @@ def warm_up(start: WorkerStart) -> _Grading:
         plt.plot([0, 1])
         plt.close("all")
     steps = prepare.sanitize_steps(start.config)
-    _warm_prepare(start, steps)
-    grading = _Grading(start, steps)
+    _warm_prepare(start, assignment, steps)
+    grading = _Grading(assignment, steps)
     # What was built here (torch, the checks, nbgrader) is the same in every forked process:
     # frozen, their garbage collections skip it instead of walking (and so copying) those
     # pages on each collection. The warm-up's own garbage goes first.
