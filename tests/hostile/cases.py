@@ -249,6 +249,38 @@ from autograder.engine import judge as _judge
 _judge._connection["replies"] = io.StringIO('{"accuracy": 1.0}\\n' * 50)
 '''
 
+JUDGE_IN_MEMORY = '''
+import gc, importlib, json
+from autograder.assignments.lstm_gru.data import TEST_WORDS as _words
+# The worker's own judge of the held-out checks, inherited in this process's memory: asked for
+# a verdict here, or its scoring module imported for the test split's tags.
+import sys
+_judges = [_o for _o in gc.get_objects() if type(_o).__name__ == "Judge" and hasattr(_o, "verdict")]
+for _frame in list(sys._current_frames().values()) + [sys._getframe()]:
+    while _frame is not None:  # the worker's frames, kept across its forks: its per-job state is a local
+        for _value in list(_frame.f_locals.values()):
+            _candidate = getattr(_value, "judge", _value)
+            if type(_candidate).__name__ == "Judge" and _candidate not in _judges:
+                _judges.append(_candidate)
+        _frame = _frame.f_back
+print("judges in memory:", len(_judges))
+for _j in _judges:
+    try:
+        _v = _j.verdict({"check": next(iter(_j.table)), "payload": [[0] * len(_s) for _s in _words]})
+        if _v and _v["accuracy"] > 0:
+            print("LEAK:oracle", _v)
+        else:
+            print("no oracle:", _v)
+    except Exception as _error:
+        print("no verdict:", type(_error).__name__)
+    try:
+        _package = _j.module.rsplit(".checks", 1)[0]
+        _tags = importlib.import_module(_package + ".heldout").TEST
+        print("LEAK:heldout", json.dumps([list(_t) for _, _t in _tags]))
+    except Exception as _error:
+        print("no tags:", type(_error).__name__)
+'''
+
 # --- the kit's own solution -------------------------------------------------------------------------
 
 REFERENCE = '''
@@ -447,6 +479,8 @@ ATTACKS = [
     Attack("patching_thread", "a thread that keeps replacing the checks while the tests run", THREAD),
     Attack("fake_tensors", "tensors that pass every comparison", FAKE_TENSOR, after=("p1_method2",)),
     Attack("tracer", "a tracer installed with sys.settrace", TRACER),
+    Attack("judge_in_memory", "the worker's judge found in memory, asked for a verdict or for its tags",
+           JUDGE_IN_MEMORY),
     Attack("reference_import", "the kit's reference solution imported", REFERENCE,
            after=("p2_prepare_sequence", "p2_lstm_tagger", "p2_evaluate_train", "p3_gru_tagger")),
     Attack("reference_by_gc", "the kit's reference solution found through the garbage collector", GC_SOLUTION,
