@@ -21,6 +21,7 @@ from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
 from autograder.engine.protocol import Settings
 from autograder.submissions import NotSubmissions
+from autograder.timeline import Timeline
 
 NOT_A_COURSE = ("error: {path} is not a course directory of this kit: it has no {missing}. Give the kit's "
                 "own folder (the default), or a folder that holds a copy of its nbgrader_config.py.")
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             # A TA's Ctrl-C or a scheduler's SIGTERM stops the batch through the same path, so
             # the workers are stopped and what was graded is kept for the next run.
             signal.signal(signal.SIGTERM, _interrupt)
+            timeline = Timeline()
             course = Course(args.course_dir.resolve(), args.assignment)
             settings = config.settings(
                 course.config, workers=args.workers, wall_timeout=args.wall_timeout, processes=args.processes,
@@ -109,12 +111,14 @@ def main(argv: list[str] | None = None) -> int:
                 output_limit=args.output_mb and int(args.output_mb * 1e6))
             results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
                                            settings=settings, progress=sys.stderr.isatty(), force=args.force,
-                                           hidden_messages=args.hidden_messages, assignment=args.assignment)
+                                           hidden_messages=args.hidden_messages, assignment=args.assignment,
+                                           timeline=timeline)
             out = (args.out or args.course_dir / "grading")
             print()
             print(reports.score_table(results))
             print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, feedback in {out / 'feedback'}, "
                   f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}.")
+            print(timeline.summary())
             return 0
         if args.command == "validate":
             if not args.notebook.is_file():

@@ -1,10 +1,12 @@
 """The grading pipeline: a folder of submissions in, results and report files out.
 
-Stages, in order: regenerate the release (which also records the source's cells, hidden
-tests included, in the gradebook), collect and vet the submissions, put the gradable ones
-into ``submitted/``, ``nbgrader autograde``, read the results, ``generate_feedback``,
-``export``, then write the kit's own reports. A notebook nbgrader cannot grade is reported
-as failed; it never stops the rest of the batch.
+Stages: regenerate the release unless it is current (which also records the source's cells,
+hidden tests included, in the gradebook; see :mod:`autograder.release_check`), collect and
+vet the submissions, put the gradable ones into ``submitted/``, autograde them with each
+student's feedback page, ``export``, then write the kit's own reports. With the kit's workers
+these overlap (:class:`autograder.engine.batch.Batch`); with ``--engine nbgrader`` they are
+nbgrader's commands, one after another. A notebook nbgrader cannot grade is reported as
+failed; it never stops the rest of the batch.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ from typing import Callable
 
 from tqdm import tqdm
 
-from autograder import reports
+from autograder import release_check, reports
 from autograder.assignments import DEFAULT
 from autograder.course import Course, kit_root, scratch_course
 from autograder.engine import batch, config
-from autograder.engine.protocol import Settings, WorkFolder
+from autograder.engine.protocol import FEEDBACK, Settings, WorkFolder
 from autograder.notebooks import autograded_tests, read
 from autograder.results import SubmissionResult, read_result, rejected, with_run
 from autograder.submissions import Submission, check_notebook, collect, student_id_for, unpack
+from autograder.timeline import Timeline
 
 
 def _say(message: str) -> None:
@@ -78,10 +81,29 @@ def _fingerprint(submission: Path, inputs: str) -> str:
     return hashlib.sha256(Path(submission).read_bytes() + inputs.encode()).hexdigest()
 
 
-def _grade_with_workers(course: Course, submissions: list[Submission], out: Path, settings: Settings | None,
-                        say: Callable[[str], None], progress: bool, force: bool, also_hidden: tuple[Path, ...] = ()):
-    """Autograde the gradable submissions with the kit's warm workers; results in the given order.
+def _resumable(course: Course, gradable: list[Submission], work: WorkFolder, inputs: str) -> dict:
+    """``student -> RunRecord`` for the submissions an earlier run graded from the same file and
+    inputs, whose grades are still in the course."""
+    kept = {}
+    for s in gradable:
+        marker = work.marker(s.student_id)
+        if marker.exists() and course.autograded_notebook(s.student_id).exists():
+            saved = json.loads(marker.read_text())
+            if saved.get("sha256") == _fingerprint(s.path, inputs):
+                record = saved["record"]
+                kept[s.student_id] = batch.RunRecord(**{**record, "notes": tuple(record["notes"]),
+                                                        "flags": tuple(record.get("flags", ()))})
+    return kept
 
+
+def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Settings | None,
+                        say: Callable[[str], None], progress: bool, force: bool, hidden_messages: str,
+                        timeline: Timeline) -> list[SubmissionResult]:
+    """Grade with the kit's warm workers; results in the order of the submissions found.
+
+    The workers and nbgrader's side start first, so their start-up overlaps the release check
+    and the collecting of the hand-ins; each student's grades and feedback page are written as
+    soon as the student's notebook has run; nbgrader's export is written once, at the end.
     A submission graded by an earlier run (same file, grades in the gradebook) is kept as it
     was unless ``force``: a batch stopped half-way resumes where it stopped.
     """
@@ -89,36 +111,51 @@ def _grade_with_workers(course: Course, submissions: list[Submission], out: Path
     work.done.mkdir(parents=True, exist_ok=True)
     settings = settings or config.settings(course.config)
     inputs = grading_inputs(course, settings)
-    gradable = [s for s in submissions if s.gradable]
-    kept = {}
-    for s in gradable:
-        marker = work.marker(s.student_id)
-        if not force and marker.exists() and course.autograded_notebook(s.student_id).exists():
-            saved = json.loads(marker.read_text())
-            if saved.get("sha256") == _fingerprint(s.path, inputs):
-                record = saved["record"]
-                kept[s.student_id] = batch.RunRecord(**{**record, "notes": tuple(record["notes"]),
-                                                        "flags": tuple(record.get("flags", ()))})
-    todo = [s for s in gradable if s.student_id not in kept]
-    records: dict = dict(kept)
-    if kept:
-        say(f"{len(kept)} notebook(s) already graded by an earlier run (use --force to grade them again).")
-    if todo:
-        for s in todo:
-            work.marker(s.student_id).unlink(missing_ok=True)
-            course.submit(s.student_id, s.path)
-        paths = {s.student_id: s.path for s in todo}
+    with batch.Batch(course, settings, work.path, feedback=True,
+                     withhold_hidden=hidden_messages == "hidden") as run:
+        timeline.mark("release check")
+        current = release_check.is_current(course)
+        if current:
+            say(f"The release of {course.assignment.name} is unchanged since the last run "
+                "(nbgrader generate_assignment skipped).")
+        else:
+            say(f"nbgrader generate_assignment: {course.root}")
+            release_check.forget(course)
+            run.release()
+        submissions = _collect(folder, course, work)
+        run.release_ready()
+        if not current:
+            release_check.record(course)
+        timeline.mark("release check")
 
-        def graded(record) -> None:
-            work.marker(record.student_id).write_text(json.dumps(
-                {"sha256": _fingerprint(paths[record.student_id], inputs), "record": dataclasses.asdict(record)}))
+        gradable = [s for s in submissions if s.gradable]
+        kept = {} if force else _resumable(course, gradable, work, inputs)
+        todo = [s for s in gradable if s.student_id not in kept]
+        records: dict = dict(kept)
+        run.on_step = lambda done: timeline.mark("feedback") if done.feedback or done.step == FEEDBACK else None
+        if kept:
+            say(f"{len(kept)} notebook(s) already graded by an earlier run (use --force to grade them again).")
+            run.feedback(list(kept))
+        if todo:
+            for s in todo:
+                work.marker(s.student_id).unlink(missing_ok=True)
+                course.submit(s.student_id, s.path)
+            paths = {s.student_id: s.path for s in todo}
 
-        say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s) ...")
-        bar = tqdm(total=len(todo), unit="notebook", disable=not progress, file=sys.stderr)
-        records.update(batch.execute(course, todo, settings, work.path, on_graded=graded,
-                                     on_done=lambda r: (bar.update(1), bar.set_postfix_str(r.student_id)),
-                                     also_hidden=also_hidden))
-        bar.close()
+            def graded(record) -> None:
+                work.marker(record.student_id).write_text(json.dumps(
+                    {"sha256": _fingerprint(paths[record.student_id], inputs), "record": dataclasses.asdict(record)}))
+
+            say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each student's feedback "
+                "is written as soon as the notebook is graded ...")
+            bar = tqdm(total=len(todo), unit="notebook", disable=not progress, file=sys.stderr)
+            with timeline.phase("grading"):
+                records.update(run.grade(todo, on_graded=graded, also_hidden=(folder.resolve(), out),
+                                         on_done=lambda r: (bar.update(1), bar.set_postfix_str(r.student_id))))
+            bar.close()
+        if gradable:
+            with timeline.phase("export"):
+                run.export(out / "nbgrader_export.csv")
     log = work.log.read_text() if work.log.exists() else ""
     results = []
     for s in submissions:
@@ -129,54 +166,76 @@ def _grade_with_workers(course: Course, submissions: list[Submission], out: Path
         if s.student_id in records:
             result = with_run(result, records[s.student_id])
         results.append(result)
+    (out / "nbgrader.log").write_text(log)
+    return results
+
+
+def _collect(folder: Path, course: Course, work: WorkFolder) -> list[Submission]:
+    """Every entry of the folder (or LMS zip) as a submission, gradable or refused with a reason."""
+    refused = {}
+    if folder.is_file() and folder.suffix == ".zip":
+        folder, refused = unpack(folder, work.unpacked)
+    return collect(folder, test_ids(course), course.assignment.notebook, refused)
+
+
+def _grade_with_nbgrader(course: Course, folder: Path, out: Path, say: Callable[[str], None],
+                         hidden_messages: str, timeline: Timeline) -> list[SubmissionResult]:
+    """Plain nbgrader, one command after another: generate_assignment, autograde (one kernel per
+    notebook), generate_feedback, export."""
+    with timeline.phase("release check"):
+        say(f"nbgrader generate_assignment: {course.root}")
+        logs = [course.generate_assignment().log]
+    submissions = _collect(folder, course, WorkFolder(out / "work"))
+    with timeline.phase("grading"):
+        results, autograde_log = grade_submissions(course, submissions, say)
+    logs.append(autograde_log)
+    if any(r.status == "graded" for r in results):
+        say("nbgrader generate_feedback and export ...")
+        with timeline.phase("feedback"):
+            logs.append(course.generate_feedback(withhold_hidden=hidden_messages == "hidden").log)
+        with timeline.phase("export"):
+            logs.append(course.export(out / "nbgrader_export.csv").log)
+    (out / "nbgrader.log").write_text("\n".join(logs))
     return results
 
 
 def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | None = None,
                  say: Callable[[str], None] = _say, engine: str = "workers", settings: Settings | None = None,
                  progress: bool = False, force: bool = False, hidden_messages: str = "shown",
-                 assignment: str = DEFAULT) -> list[SubmissionResult]:
+                 assignment: str = DEFAULT, timeline: Timeline | None = None) -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
     ``"nbgrader"`` (plain ``nbgrader autograde``, one notebook at a time). ``hidden_messages``
     is ``"shown"`` or ``"hidden"``: whether feedback HTML and results.json show what failed
-    hidden tests said (public tests' messages are always shown).
+    hidden tests said (public tests' messages are always shown). Where the time went is
+    written to ``out_dir/work/phases.json`` (``timeline``).
     """
+    timeline = timeline or Timeline()
     course = Course(Path(course_dir or kit_root()).resolve(), assignment)
     out = Path(out_dir or course.path("grading")).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    say(f"nbgrader generate_assignment: {course.root}")
-    logs = [course.generate_assignment().log]
     folder = Path(folder)
-    # Student code sees none of what came in (other hand-ins, rejected ones) or goes out.
-    also_hidden = (folder.resolve(), out)
-    refused = {}
-    if folder.is_file() and folder.suffix == ".zip":
-        folder, refused = unpack(folder, WorkFolder(out / "work").unpacked)
-    submissions = collect(folder, test_ids(course), course.assignment.notebook, refused)
     if engine == "nbgrader":
-        results, autograde_log = grade_submissions(course, submissions, say)
-        logs.append(autograde_log)
+        results = _grade_with_nbgrader(course, folder, out, say, hidden_messages, timeline)
     else:
-        results = _grade_with_workers(course, submissions, out, settings, say, progress, force, also_hidden)
+        results = _grade_with_workers(course, folder, out, settings, say, progress, force, hidden_messages,
+                                      timeline)
     missing = reports.missing_protections(results)
     if missing:
         say(missing)
-    if any(r.status == "graded" for r in results):
-        say("nbgrader generate_feedback and export ...")
-        logs.append(course.generate_feedback(withhold_hidden=hidden_messages == "hidden").log)
-        logs.append(course.export(out / "nbgrader_export.csv").log)
+    with timeline.phase("reports"):
         feedback_dir = out / "feedback"
         feedback_dir.mkdir(exist_ok=True)
         for r in results:
             html = course.feedback_html(r.student_id)
             if r.status == "graded" and html.exists():
                 shutil.copyfile(html, feedback_dir / f"{r.student_id}.html")
-    (out / "nbgrader.log").write_text("\n".join(logs))
-    reports.write_grades_csv(results, out / "grades.csv")
-    reports.write_gradescope(results, out / "gradescope", hidden_messages)
-    reports.write_summary(results, out / "summary.html", course.assignment.title)
+        reports.write_grades_csv(results, out / "grades.csv")
+        reports.write_gradescope(results, out / "gradescope", hidden_messages)
+        reports.write_summary(results, out / "summary.html", course.assignment.title)
+    (out / "work").mkdir(exist_ok=True)
+    timeline.write(out / "work" / "phases.json")
     return results
 
 

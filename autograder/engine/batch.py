@@ -11,6 +11,7 @@ after ``nbgrader autograde``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -24,12 +25,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from autograder.course import Course
+from autograder.course import Course, NbgraderFailed
 from autograder.engine import channel, judge, review
 from autograder.engine.config import grading_environment
 from autograder.engine.execution import TRUNCATED, read_cell_runs
 from autograder.engine.pool import WorkerPool
-from autograder.engine.protocol import Job, Outcome, RunFolder, Settings, WorkerStart, WorkFolder
+from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, RELEASE, Job, NbgraderStep, Outcome, RunFolder,
+                                        Settings, StepDone, WorkerStart, WorkFolder)
 from autograder.notebooks import code_cells, grade_id, is_autograded_test, read
 from autograder.submissions import Submission
 
@@ -94,40 +96,53 @@ def stop_reason(outcome: Outcome, ran_all: bool, settings: Settings) -> str | No
     return None
 
 
-class _Replay:
-    """nbgrader's converter in one process for the batch, grading each record as it is written.
+class _NbgraderSide:
+    """nbgrader's side of the batch (:mod:`autograder.engine.replay`), one process for all of it.
 
-    ``on_graded(student)`` is called as soon as nbgrader has a student's grades in the
-    gradebook, so a batch stopped half-way keeps what it finished.
+    Steps are sent as they come; its answers are read by a thread of their own, which calls
+    ``on_done(StepDone)`` for each: a student's grades are in the gradebook (and a batch
+    stopped half-way keeps them) as soon as nbgrader has them.
     """
 
-    def __init__(self, course: Course, work: WorkFolder, on_graded: Callable[[str], None]):
-        self.log = open(work.log, "a")  # noqa: SIM115 - open for the pass's lifetime
+    def __init__(self, course: Course, work: WorkFolder, withhold_hidden: bool, on_done: Callable[[StepDone], None]):
+        self.log = open(work.log, "a")  # noqa: SIM115 - open for the process's lifetime
         self.process = subprocess.Popen(
-            [sys.executable, "-m", REPLAY, course.assignment.name, str(work.path), "-"],
+            [sys.executable, "-m", REPLAY, course.assignment.name, str(work.path),
+             *(["--withhold-hidden"] if withhold_hidden else [])],
             cwd=course.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
             env=grading_environment())
-        self.graded: dict[str, bool] = {}
-        self.reader = threading.Thread(target=self._read, args=(on_graded,), daemon=True)
+        self.done: dict[tuple[str, str], StepDone] = {}
+        self.changed = threading.Condition()
+        self.reader = threading.Thread(target=self._read, args=(on_done,), daemon=True)
         self.reader.start()
 
-    def _read(self, on_graded: Callable[[str], None]) -> None:
+    def _read(self, on_done: Callable[[StepDone], None]) -> None:
         for line in self.process.stdout:
-            record = json.loads(line)
-            self.graded[record["student"]] = record["ok"]
-            if record["ok"]:
-                on_graded(record["student"])
+            done = StepDone.from_line(line)
+            with self.changed:
+                self.done[(done.step, done.student)] = done
+                self.changed.notify_all()
+            on_done(done)
+        with self.changed:
+            self.changed.notify_all()
 
-    def grade(self, student: str) -> None:
-        self.process.stdin.write(student + "\n")
+    def ask(self, step: NbgraderStep) -> None:
+        self.process.stdin.write(step.to_line())
         self.process.stdin.flush()
 
-    def finish(self) -> dict[str, bool]:
-        self.process.stdin.close()
+    def wait(self, step: str, student: str = "") -> StepDone:
+        """The answer to a step asked earlier (not ok if the process ended without one)."""
+        with self.changed:
+            while (step, student) not in self.done and self.reader.is_alive():
+                self.changed.wait(1)
+            return self.done.get((step, student), StepDone(step, student, ok=False))
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
         self.process.wait()
         self.reader.join()
         self.log.close()
-        return self.graded
 
 
 def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: WorkFolder, settings: Settings,
@@ -246,38 +261,113 @@ def worker_start(course: Course) -> WorkerStart:
                        config=course.config.nbgrader)
 
 
+class Batch:
+    """One batch: the worker pool and nbgrader's side, started together as soon as it is made, so
+    their start-up (``import torch``, the warm-up, nbgrader's imports) overlaps the release check
+    and the collecting of the submissions.
+
+    In order: :meth:`release` (when the release must be regenerated), :meth:`release_ready`,
+    then :meth:`feedback` and :meth:`grade` as needed, :meth:`export`, :meth:`close` (or use it
+    as a context manager). With ``feedback``, each student's feedback page is written by
+    nbgrader's side right after the student's grades, while the workers run the next
+    notebooks: nothing is left for a pass after the batch.
+    """
+
+    def __init__(self, course: Course, settings: Settings, work: Path, feedback: bool = False,
+                 withhold_hidden: bool = False):
+        if settings.cell_timeout is None:
+            settings = replace(settings, cell_timeout=course.config.cell_timeout)
+        self.course, self.settings, self.feedback_pages = course, settings, feedback
+        self.folder = WorkFolder(work)
+        self.folder.records.mkdir(parents=True, exist_ok=True)
+        self.records: dict[str, RunRecord] = {}
+        self.on_graded: Callable[[RunRecord], None] = lambda r: None
+        self.on_step: Callable[[StepDone], None] = lambda d: None
+        self.nbgrader = _NbgraderSide(course, self.folder, withhold_hidden, self._step_done)
+        self.pool = WorkerPool(settings.workers, worker_start(course), grading_environment(),
+                               self.folder.worker_logs).begin()
+
+    def _step_done(self, done: StepDone) -> None:
+        if done.step == AUTOGRADE and done.ok:
+            self.on_graded(self.records[done.student])
+        self.on_step(done)
+
+    def release(self) -> None:
+        """Regenerate the release (nbgrader generate_assignment), which also records the source's
+        cells, hidden tests included, in the gradebook."""
+        self.nbgrader.ask(NbgraderStep(RELEASE))
+        if not self.nbgrader.wait(RELEASE).ok:
+            raise NbgraderFailed(f"nbgrader generate_assignment failed in {self.course.root}:\n{self._log_tail()}")
+
+    def release_ready(self) -> None:
+        """The release is current: the workers may finish their warm-up (it prepares the release once)."""
+        self.pool.release_ready()
+
+    def feedback(self, students: list[str]) -> None:
+        """Feedback pages for students graded by an earlier run (their grades are in the gradebook)."""
+        if self.feedback_pages:
+            for student in students:
+                self.nbgrader.ask(NbgraderStep(FEEDBACK, student))
+
+    def grade(self, submissions: list[Submission], on_done: Callable[[RunRecord], None] = lambda r: None,
+              on_graded: Callable[[RunRecord], None] = lambda r: None,
+              also_hidden: tuple[Path, ...] = ()) -> dict[str, RunRecord]:
+        """Autograde ``submissions`` (already in ``submitted/``): the workers prepare and run the
+        notebooks in parallel; nbgrader's side grades each record as soon as it is written.
+        ``on_graded`` is called once a student's grades are in the gradebook."""
+        settings, folder = self.settings, self.folder
+        self.on_graded = on_graded
+        _remove_stale_scratch()
+        scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+        os.chmod(scratch, 0o711)
+        trusted = trusted_sources(self.course)
+        judge_module = self.course.assignment.judge_module()
+        judged = dict(judge_module.JUDGED) if judge_module else {}
+        try:
+            jobs = {job.id: job for job in _jobs(self.course, submissions, scratch, folder, settings, also_hidden)}
+
+            def finished(outcome: Outcome) -> None:
+                cells, record = _record(jobs[outcome.id], outcome, settings, trusted, judged, folder.log)
+                folder.record(outcome.id).write_text(json.dumps(cells))
+                self.records[outcome.id] = record
+                self.nbgrader.ask(NbgraderStep(AUTOGRADE, outcome.id, feedback=self.feedback_pages))
+                on_done(record)
+            self.pool.run(jobs.values(), finished)
+            for student in jobs:
+                self.nbgrader.wait(AUTOGRADE, student)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return {student: self.records[student] for student in jobs}
+
+    def export(self, to: Path) -> None:
+        """The whole gradebook as nbgrader export's CSV, once, after the last grades."""
+        self.nbgrader.ask(NbgraderStep(EXPORT, to=str(to)))
+        if not self.nbgrader.wait(EXPORT).ok:
+            raise NbgraderFailed(f"nbgrader export failed in {self.course.root}:\n{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        self.nbgrader.log.flush()
+        return self.folder.log.read_text()[-3000:] if self.folder.log.exists() else ""
+
+    def close(self) -> None:
+        try:
+            self.pool.__exit__()
+        finally:
+            self.nbgrader.finish()
+
+    def __enter__(self) -> "Batch":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def execute(course: Course, submissions: list[Submission], settings: Settings, work: Path,
             on_done: Callable[[RunRecord], None] = lambda r: None,
             on_graded: Callable[[RunRecord], None] = lambda r: None,
             also_hidden: tuple[Path, ...] = ()) -> dict[str, RunRecord]:
-    """Autograde ``submissions`` (already in ``submitted/``) with the worker pool.
-
-    The workers prepare and run the notebooks in parallel; one nbgrader process grades each
-    record as soon as it is written, while the workers go on with the next notebooks.
-    """
-    if settings.cell_timeout is None:
-        settings = replace(settings, cell_timeout=course.config.cell_timeout)
-    folder = WorkFolder(work)
-    folder.records.mkdir(parents=True, exist_ok=True)
-    records: dict[str, RunRecord] = {}
-    _remove_stale_scratch()
-    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
-    os.chmod(scratch, 0o711)
-    replay = _Replay(course, folder, lambda student: on_graded(records[student]))
-    trusted = trusted_sources(course)
-    judge_module = course.assignment.judge_module()
-    judged = dict(judge_module.JUDGED) if judge_module else {}
-    try:
-        jobs = {job.id: job for job in _jobs(course, submissions, scratch, folder, settings, also_hidden)}
-        with WorkerPool(settings.workers, worker_start(course), grading_environment(), folder.worker_logs) as pool:
-            def finished(outcome: Outcome) -> None:
-                cells, record = _record(jobs[outcome.id], outcome, settings, trusted, judged, folder.log)
-                folder.record(outcome.id).write_text(json.dumps(cells))
-                records[outcome.id] = record
-                replay.grade(outcome.id)
-                on_done(record)
-            pool.run(jobs.values(), finished)
-    finally:
-        replay.finish()
-        shutil.rmtree(scratch, ignore_errors=True)
-    return records
+    """Autograde ``submissions`` (already in ``submitted/``, the release current) with a batch of
+    its own: grades in the gradebook and ``autograded/``, as after ``nbgrader autograde``."""
+    with Batch(course, settings, work) as run:
+        run.release_ready()
+        return run.grade(submissions, on_done, on_graded, also_hidden)

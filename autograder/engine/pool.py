@@ -87,7 +87,10 @@ class _Worker:
 
 def _forked_workers(size: int, start: WorkerStart, env: dict, cwd: Path,
                     log: Path) -> tuple[subprocess.Popen, list[_Worker]]:
-    """Start one process that warms up once and forks ``size`` workers, each on its own pipes."""
+    """Start one process that warms up once and forks ``size`` workers, each on its own pipes.
+
+    Its stdin stays open: the warm-up's last step waits for the pool to say the course's
+    release is current (:meth:`WorkerPool.release_ready`)."""
     slots, ours = [], []
     for _ in range(size):
         jobs_read, jobs_write = os.pipe()
@@ -101,7 +104,7 @@ def _forked_workers(size: int, start: WorkerStart, env: dict, cwd: Path,
                 stdin=subprocess.PIPE, stdout=log_file, stderr=log_file, env=env, cwd=cwd,
                 pass_fds=[fd for slot in slots for fd in slot])
         warm.stdin.write(start.to_line().encode())
-        warm.stdin.close()
+        warm.stdin.flush()
     finally:
         for fd in (fd for slot in slots for fd in slot):
             os.close(fd)  # the workers' ends: held by them alone, so a dead worker reads as EOF here
@@ -111,13 +114,19 @@ def _forked_workers(size: int, start: WorkerStart, env: dict, cwd: Path,
 
 
 class WorkerPool:
-    """``size`` workers for one course and assignment (``start``), in ``env``, logging to ``log_dir``."""
+    """``size`` workers for one course and assignment (``start``), in ``env``, logging to ``log_dir``.
+
+    :meth:`begin` starts them warming up and returns at once; their warm-up's last step (which
+    reads the course's release) waits for :meth:`release_ready`; :meth:`run` waits until they
+    are ready. As a context manager, the three at once (the release must be current).
+    """
 
     def __init__(self, size: int, start: WorkerStart, env: dict, log_dir: Path):
         self.size, self.start, self.env, self.log_dir = max(1, size), start, env, log_dir
         self.cwd = Path(start.course_root)
         self.workers: list[_Worker] = []
         self.warm: subprocess.Popen | None = None
+        self.waiting: list[_Worker] = []
         self.replaced = 0
 
     def _spawn(self) -> _Worker:
@@ -126,19 +135,35 @@ class WorkerPool:
         worker.wait_ready()
         return worker
 
-    def __enter__(self) -> "WorkerPool":
+    def begin(self) -> "WorkerPool":
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.warm, self.workers = _forked_workers(self.size, self.start, self.env, self.cwd,
                                                   self.log_dir / "workers.log")
+        self.waiting = list(self.workers)
+        return self
+
+    def release_ready(self) -> None:
+        if self.warm is not None and not self.warm.stdin.closed:
+            with contextlib.suppress(OSError):  # a warm process that died is reported by wait_ready
+                self.warm.stdin.write(b"release ready\n")
+                self.warm.stdin.close()
+
+    def wait_ready(self) -> None:
         try:
-            for worker in self.workers:
-                worker.wait_ready()
+            while self.waiting:
+                self.waiting.pop(0).wait_ready()
         except WorkerFailed:
             self.__exit__()
             raise
+
+    def __enter__(self) -> "WorkerPool":
+        self.begin()
+        self.release_ready()
+        self.wait_ready()
         return self
 
     def __exit__(self, *exc) -> None:
+        self.release_ready()
         for worker in self.workers:
             worker.close()
         if self.warm is not None:
@@ -153,6 +178,7 @@ class WorkerPool:
         return max((w.rss_mb for w in self.workers), default=0.0)
 
     def run(self, jobs: Iterable[Job], on_done: Callable[[Outcome], None]) -> None:
+        self.wait_ready()
         pending = list(jobs)
         pending.reverse()
         selector = selectors.DefaultSelector()

@@ -8,8 +8,9 @@ Three boundaries, each one way of speaking:
 * worker -> a run's processes: the job, in memory across ``fork`` (nothing is serialised);
   the notebook's process speaks back on the run's channel (:mod:`autograder.engine.channel`),
   whose reader writes the files of :class:`RunFolder`;
-* batch -> nbgrader's replay (``python -m autograder.engine.replay``): student ids on stdin,
-  one ``{"student", "ok"}`` line each on stdout; the records it grades are in :class:`WorkFolder`.
+* batch -> nbgrader's side (``python -m autograder.engine.replay``): one :class:`NbgraderStep`
+  line per step asked (the release, a student's autograde and feedback, the export), one
+  :class:`StepDone` line per step done; the records it grades are in :class:`WorkFolder`.
 
 The sandbox's caps are built from :class:`Settings`, the only place they are written.
 """
@@ -160,6 +161,48 @@ class WorkerStart:
         # Written by the batch that started this worker, on a pipe only it holds.
         data["config"] = pickle.loads(base64.b64decode(data["config"]))  # noqa: S301
         return _decode(cls, data)
+
+
+# The steps nbgrader's side of a batch takes, each as nbgrader's own command would.
+RELEASE, AUTOGRADE, FEEDBACK, EXPORT = "release", "autograde", "feedback", "export"
+
+
+@dataclass(frozen=True)
+class NbgraderStep:
+    """A step asked of nbgrader's side: ``release`` (generate_assignment), ``autograde`` (a
+    student's record, then, with ``feedback``, the student's feedback page), ``feedback`` (only
+    the page, for a student graded by an earlier run), ``export`` (the gradebook to the CSV
+    file ``to``)."""
+
+    step: str
+    student: str = ""
+    feedback: bool = False
+    to: str = ""
+
+    def to_line(self) -> str:
+        return json.dumps(asdict(self)) + "\n"
+
+    @classmethod
+    def from_line(cls, line: str) -> "NbgraderStep":
+        return _decode(cls, json.loads(line))
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """How a step ended: ``ok`` (nbgrader did it), and for ``autograde`` whether the feedback
+    page was written too."""
+
+    step: str
+    student: str = ""
+    ok: bool = True
+    feedback: bool = False
+
+    def to_line(self) -> str:
+        return json.dumps(asdict(self)) + "\n"
+
+    @classmethod
+    def from_line(cls, line: str) -> "StepDone":
+        return _decode(cls, json.loads(line))
 
 
 class RunFolder:

@@ -1,27 +1,43 @@
-"""nbgrader's own autograde, with the execution done by the kit's workers.
+"""nbgrader's side of a batch: the release, each student's autograde and feedback, and the export,
+all by nbgrader's own apps and converters, in one process for the whole batch.
 
-    python -m autograder.engine.replay ASSIGNMENT WORK_DIR STUDENT...   (or "-": ids on stdin, as they finish)
+    python -m autograder.engine.replay ASSIGNMENT WORK_DIR [--withhold-hidden]
 
-Runs nbgrader's ``Autograde`` converter with the course's configuration, so every rule is
-nbgrader's: test cells (hidden tests included) restored from the gradebook, deleted test
-cells put back, solution cells kept, known stderr ignored, outputs limited, grades saved to
-the gradebook with late penalties. Two steps differ, and only in where their work comes from:
+It reads one :class:`~autograder.engine.protocol.NbgraderStep` line per step on stdin and
+answers one :class:`~autograder.engine.protocol.StepDone` line per step on stdout, so the
+batch asks for a student's grades and feedback as soon as a worker has run the notebook,
+while the workers go on with the next ones. Each step is what nbgrader's command does:
 
-* sanitizing: a worker already ran the course's sanitizing steps on the submission and
-  kept the result, ``WORK_DIR/records/STUDENT.ipynb`` (``autograder.engine.prepare``), in a place the
-  student's code cannot reach; ``UsePrepared`` takes that notebook instead of running
-  those steps a second time. ``CheckCellMetadata`` still runs here, as nbgrader runs it.
-  Where the worker could not prepare the notebook, nbgrader's own steps run and fail it
-  exactly as ``nbgrader autograde`` would;
-* execution: ``ReplayExecution`` puts the outputs the worker recorded
-  (``WORK_DIR/records/STUDENT.json``) into the cells, in place of ``Execute``.
+* ``release``: ``GenerateAssignmentApp`` (``nbgrader generate_assignment ASSIGNMENT --force``);
+* ``autograde``: nbgrader's ``Autograde`` converter with the course's configuration, so every
+  rule is nbgrader's: test cells (hidden tests included) restored from the gradebook, deleted
+  test cells put back, solution cells kept, known stderr ignored, outputs limited, grades
+  saved to the gradebook with late penalties. Two steps differ, and only in where their work
+  comes from:
 
-One JSON line per student on stdout says whether nbgrader processed it.
+  - sanitizing: a worker already ran the course's sanitizing steps on the submission and
+    kept the result, ``WORK_DIR/records/STUDENT.ipynb`` (``autograder.engine.prepare``), in
+    a place the student's code cannot reach; ``UsePrepared`` takes that notebook instead of
+    running those steps a second time. ``CheckCellMetadata`` still runs here, as nbgrader
+    runs it. Where the worker could not prepare the notebook, nbgrader's own steps run and
+    fail it exactly as ``nbgrader autograde`` would;
+  - execution: ``ReplayExecution`` puts the outputs the worker recorded
+    (``WORK_DIR/records/STUDENT.json``) into the cells, in place of ``Execute``.
+
+  Then, when asked, the student's feedback page: nbgrader's ``GenerateFeedback`` converter, as
+  ``nbgrader generate_feedback`` runs it (``--withhold-hidden`` sets
+  ``WithholdHiddenMessages.withhold``), its exporter kept from one student to the next;
+* ``feedback``: only the feedback page (a student an earlier run graded);
+* ``export``: ``ExportApp`` (``nbgrader export --CsvExportPlugin.to=FILE``).
+
+nbgrader's log goes to stderr (the batch keeps it in ``WORK_DIR/nbgrader.log``).
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,13 +47,17 @@ nbgrader_changes.skip_unused_imports()
 
 import nbformat  # noqa: E402
 from nbgrader.apps.autogradeapp import AutogradeApp  # noqa: E402
-from nbgrader.converters import Autograde  # noqa: E402
+from nbgrader.apps.exportapp import ExportApp  # noqa: E402
+from nbgrader.apps.generateassignmentapp import GenerateAssignmentApp  # noqa: E402
+from nbgrader.apps.generatefeedbackapp import GenerateFeedbackApp  # noqa: E402
+from nbgrader.converters import Autograde, GenerateFeedback  # noqa: E402
 from nbgrader.converters.base import NbGraderException  # noqa: E402
 from nbgrader.preprocessors import NbGraderPreprocessor  # noqa: E402
 from traitlets import Unicode  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
-from autograder.engine.protocol import WorkFolder  # noqa: E402
+from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, RELEASE, NbgraderStep, StepDone,  # noqa: E402
+                                        WorkFolder)
 
 
 class ReplayMismatch(RuntimeError):
@@ -98,35 +118,107 @@ def _app(assignment: str, work_dir: str) -> AutogradeApp:
     return app
 
 
-def run(assignment: str, work_dir: str, students) -> int:
-    nbgrader_changes.check_metadata_schema_once()
-    nbgrader_changes.reuse_gradebook_engines()
-    app = _app(assignment, work_dir)
-    work = WorkFolder(Path(work_dir))
-    failed = 0
-    for student in students:
-        app.coursedir.student_id = student
-        converter = Autograde(coursedir=app.coursedir, parent=app)
+def _ran(app_class, argv: list[str]) -> bool:
+    """Run one of nbgrader's apps as its command would; whether it succeeded (an app that fails
+    logs why and exits 1)."""
+    app = app_class()
+    try:
+        app.initialize(argv)
+        app.start()
+    except SystemExit as stop:
+        return stop.code in (0, None)
+    except NbGraderException:
+        return False
+    return True
+
+
+class NbgraderSide:
+    """The batch's nbgrader steps, for one assignment, in this process."""
+
+    def __init__(self, assignment: str, work_dir: str, withhold_hidden: bool = False):
+        nbgrader_changes.check_metadata_schema_once()
+        nbgrader_changes.reuse_gradebook_engines()
+        self.assignment, self.withhold_hidden = assignment, withhold_hidden
+        self.work = WorkFolder(Path(work_dir))
+        self.app = _app(assignment, work_dir)
+        self.feedback_app: GenerateFeedbackApp | None = None
+        self.feedback_converter = None
+        self.frozen = False
+
+    def release(self) -> bool:
+        return _ran(GenerateAssignmentApp, [self.assignment, "--force"])
+
+    def grade(self, student: str) -> bool:
+        self.app.coursedir.student_id = student
+        converter = Autograde(coursedir=self.app.coursedir, parent=self.app)
         converter.sanitize_preprocessors = nbgrader_changes.sanitizing_from(
-            work.prepared(student).exists(), list(converter.sanitize_preprocessors), UsePrepared)
+            self.work.prepared(student).exists(), list(converter.sanitize_preprocessors), UsePrepared)
         converter.force = True
         try:
             converter.start()
-            ok = True
         except NbGraderException:
-            ok, failed = False, failed + 1
-        print(json.dumps({"student": student, "ok": ok}), flush=True)
-    return 1 if failed else 0
+            return False
+        return True
+
+    def feedback(self, student: str) -> bool:
+        if self.feedback_app is None:
+            self.feedback_app = GenerateFeedbackApp()
+            self.feedback_app.initialize([self.assignment, "--force",
+                                          f"--WithholdHiddenMessages.withhold={self.withhold_hidden}"])
+            self.feedback_app.coursedir.assignment_id = self.assignment
+            self.feedback_converter = nbgrader_changes.keeping_exporter(GenerateFeedback)(
+                coursedir=self.feedback_app.coursedir, parent=self.feedback_app)
+        self.feedback_app.coursedir.student_id = student
+        try:
+            self.feedback_converter.start()
+        except NbGraderException:
+            return False
+        finally:
+            self._freeze_once()
+        return True
+
+    def export(self, to: str) -> bool:
+        return _ran(ExportApp, [f"--CsvExportPlugin.to={to}"])
+
+    def _freeze_once(self) -> None:
+        """After the first feedback page (nbgrader, its templates and the gradebook's engine all
+        loaded), keep what is loaded out of the garbage collector's full passes: each page
+        builds a large HTML tree, and a full pass over everything loaded doubled its time."""
+        if not self.frozen:
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
+
+    def take(self, step: NbgraderStep) -> StepDone:
+        if step.step == RELEASE:
+            return StepDone(RELEASE, ok=self.release())
+        if step.step == AUTOGRADE:
+            ok = self.grade(step.student)
+            return StepDone(AUTOGRADE, step.student, ok, feedback=ok and step.feedback and self.feedback(step.student))
+        if step.step == FEEDBACK:
+            return StepDone(FEEDBACK, step.student, self.feedback(step.student))
+        if step.step == EXPORT:
+            return StepDone(EXPORT, ok=self.export(step.to))
+        raise ValueError(f"unknown step {step.step!r}")
+
+
+def serve(assignment: str, work_dir: str, withhold_hidden: bool, steps, answers) -> None:
+    side = NbgraderSide(assignment, work_dir, withhold_hidden)
+    for line in steps:
+        if line.strip():
+            answers.write(side.take(NbgraderStep.from_line(line)).to_line())
+            answers.flush()
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 3:
+    if len(argv) not in (2, 3) or argv[2:] not in ([], ["--withhold-hidden"]):
         print(__doc__, file=sys.stderr)
         return 2
-    assignment, work_dir, students = argv[0], argv[1], argv[2:]
-    if students == ["-"]:
-        students = (line.strip() for line in sys.stdin if line.strip())
-    return run(assignment, work_dir, students)
+    # nbgrader's apps log to stdout and stderr: the steps' answers get a descriptor of their own.
+    answers = open(os.dup(1), "w")  # noqa: SIM115 - for the process's lifetime
+    os.dup2(2, 1)
+    serve(argv[0], argv[1], argv[2:] == ["--withhold-hidden"], sys.stdin, answers)
+    return 0
 
 
 if __name__ == "__main__":

@@ -74,11 +74,15 @@ def _warm_prepare(start: WorkerStart, assignment, steps: list) -> None:
             vars(step).pop(kept, None)
 
 
-def warm_up(start: WorkerStart) -> _Grading:
+def warm_up(start: WorkerStart, release_ready=lambda: None) -> _Grading:
     """Import and exercise what every submission uses, so forked processes start warm: the
     notebook's usual libraries, the kit's run machinery, and what the assignment's manifest
     names (its hidden checks, its own warm-up). Nothing secret is loaded here: what is loaded
-    here is in every notebook's process."""
+    here is in every notebook's process.
+
+    ``release_ready()`` returns once the course's release is current (the batch may be
+    regenerating it meanwhile): only the last step, preparing the release once, reads it.
+    """
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -102,6 +106,7 @@ def warm_up(start: WorkerStart) -> _Grading:
         plt.plot([0, 1])
         plt.close("all")
     steps = prepare.sanitize_steps(start.config)
+    release_ready()
     _warm_prepare(start, assignment, steps)
     grading = _Grading(assignment, steps)
     # What was built here (torch, the checks, nbgrader) is the same in every forked process:
@@ -351,13 +356,13 @@ def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
     serve_jobs(stdin, stdout, warm_up(WorkerStart.from_line(stdin.readline())))
 
 
-def fork_workers(slots: list[tuple[int, int]], start: WorkerStart) -> None:
+def fork_workers(slots: list[tuple[int, int]], start: WorkerStart, release_ready=lambda: None) -> None:
     """Warm up once, fork one worker per ``(jobs, answers)`` pair of descriptors, and wait for them.
 
     The pool created the pipes; each worker keeps only its own pair, so that when one dies
     the pool reads the end of its answers at once.
     """
-    grading = warm_up(start)
+    grading = warm_up(start, release_ready)
     every_fd = {fd for slot in slots for fd in slot}
     workers = []
     for jobs_fd, answers_fd in slots:
@@ -428,7 +433,9 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--fork"]:
         start = WorkerStart.from_line(sys.stdin.readline())
         os.dup2(2, 1)  # anything printed goes to the log
-        fork_workers([tuple(int(fd) for fd in pair.split(",")) for pair in sys.argv[2:]], start)
+        # The pool's second line (or the end of its pipe) says the release is current.
+        fork_workers([tuple(int(fd) for fd in pair.split(",")) for pair in sys.argv[2:]], start,
+                     release_ready=sys.stdin.readline)
     else:
         # Protocol lines go to the original stdout; anything else printed goes to stderr.
         protocol = os.fdopen(os.dup(1), "w")
