@@ -126,31 +126,41 @@ def rejected(submission: Submission) -> SubmissionResult:
 
 def read_result(course: Course, submission: Submission, autograde_log: str = "") -> SubmissionResult:
     """The result of one submission that went through ``nbgrader autograde``."""
-    student = submission.student_id
+    return read_results(course, [submission], autograde_log)[0]
+
+
+def read_results(course: Course, submissions: list[Submission], autograde_log: str = "") -> list[SubmissionResult]:
+    """The results of submissions that went through ``nbgrader autograde``, read in one session
+    of the gradebook (a batch's worth in well under a second)."""
     names = (course.assignment.notebook, course.assignment.name)
     with Gradebook(course.db_url) as gb:
         notebook = gb.find_notebook(*names)
         manual_max = sum(c.max_score for c in notebook.grade_cells if c.cell_type == "markdown")
-        try:
-            graded = gb.find_submission_notebook(*names, student)
-        except MissingEntry:
-            graded = None
-        if graded is None or not course.autograded_notebook(student).exists():
-            return SubmissionResult(student, submission.path.name, FAILED, manual_max=manual_max,
-                                    reason=NOT_GRADED.format(detail=_log_error_for(autograde_log, student)))
-        messages = _messages(course, student)
-        tests = []
-        for cell in notebook.grade_cells:
-            if cell.cell_type != "code":
-                continue
-            grade = gb.find_grade(cell.name, *names, student)
-            message, hidden = messages.get(cell.name, ("", False))
-            tests.append(TestResult(cell.name, float(cell.max_score), float(grade.score), message, hidden))
-        order = {gid: i for i, gid in enumerate(messages)}
-        tests.sort(key=lambda t: order.get(t.grade_id, len(order)))
-        return SubmissionResult(student, submission.path.name, GRADED, float(graded.code_score),
-                                float(graded.max_code_score), float(manual_max), tuple(tests),
-                                reason=submission.note or "")
+        code_cells = [c for c in notebook.grade_cells if c.cell_type == "code"]
+        return [_result(gb, course, s, names, manual_max, code_cells, autograde_log) for s in submissions]
+
+
+def _result(gb: Gradebook, course: Course, submission: Submission, names: tuple[str, str], manual_max: float,
+            code_cells: list, autograde_log: str) -> SubmissionResult:
+    student = submission.student_id
+    try:
+        graded = gb.find_submission_notebook(*names, student)
+    except MissingEntry:
+        graded = None
+    if graded is None or not course.autograded_notebook(student).exists():
+        return SubmissionResult(student, submission.path.name, FAILED, manual_max=manual_max,
+                                reason=NOT_GRADED.format(detail=_log_error_for(autograde_log, student)))
+    messages = _messages(course, student)
+    scores = {grade.name: grade.score for grade in graded.grades}
+    tests = []
+    for cell in code_cells:
+        message, hidden = messages.get(cell.name, ("", False))
+        tests.append(TestResult(cell.name, float(cell.max_score), float(scores[cell.name]), message, hidden))
+    order = {gid: i for i, gid in enumerate(messages)}
+    tests.sort(key=lambda t: order.get(t.grade_id, len(order)))
+    return SubmissionResult(student, submission.path.name, GRADED, float(graded.code_score),
+                            float(graded.max_code_score), float(manual_max), tuple(tests),
+                            reason=submission.note or "")
 
 
 FLAGGED = "flagged for review: {flags}"

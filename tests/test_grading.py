@@ -220,3 +220,46 @@ def test_feedback_html_can_withhold_hidden_test_code_and_messages(graded_example
     assert "assert isinstance(lstm, nn.LSTM)" in withheld
     assert withheld.count("Score:") == shown.count("Score:") and re.findall(r"Score: [\d.]+ / [\d.]+", withheld) \
         == re.findall(r"Score: [\d.]+ / [\d.]+", shown)
+
+
+@pytest.mark.parametrize("hidden_messages", ["shown", "hidden"])
+def test_feedback_pages_and_the_export_are_exactly_nbgraders(tmp_path, hidden_messages):
+    """The kit writes each feedback page as its notebook finishes, and the export once at the end,
+    with nbgrader's own apps in one process; nbgrader's commands, run by hand on the same
+    course afterwards, write the very same files."""
+    import html
+    import shutil
+
+    from autograder import grading
+    from autograder.course import scratch_course
+    from tests.builders import EXAMPLES
+
+    handins = tmp_path / "handins"
+    handins.mkdir()
+    for student in ("cleo", "dev"):
+        shutil.copyfile(EXAMPLES / f"{student}.ipynb", handins / f"{student}.ipynb")
+    course = scratch_course(tmp_path / "course")
+    out = tmp_path / "out"
+    grading.grade_folder(handins, course.root, out, say=lambda _: None, hidden_messages=hidden_messages)
+    for student in ("cleo", "dev"):
+        course.feedback_html(student).unlink()
+    assert course.generate_feedback(withhold_hidden=hidden_messages == "hidden").ok
+    for student in ("cleo", "dev"):
+        by_nbgrader = course.feedback_html(student).read_text()
+        assert by_nbgrader == (out / "feedback" / f"{student}.html").read_text(), student
+        text = html.unescape(re.sub(r"<[^>]+>", "", by_nbgrader))
+        assert ("part3.check_hidden_state" in text) == (hidden_messages == "shown")
+    course.export(tmp_path / "export.csv")
+    assert (tmp_path / "export.csv").read_text() == (out / "nbgrader_export.csv").read_text()
+
+
+def test_the_command_says_where_its_time_went(graded_examples):
+    import json
+
+    assert re.search(r"^Done in \d+ s \(release check [\d.]+ s, grading [\d.]+ s, feedback [\d.]+ s, "
+                     r"export [\d.]+ s, reports [\d.]+ s\)\.$", graded_examples.stdout, re.MULTILINE)
+    phases = json.loads((graded_examples.out / "work" / "phases.json").read_text())["phases"]
+    assert set(phases) == {"release check", "grading", "feedback", "export", "reports"}
+    # Feedback pages are written while the workers grade, not in a pass after them.
+    assert phases["feedback"][0] < phases["grading"][1]
+    assert phases["release check"][1] <= phases["grading"][0] <= phases["export"][0] <= phases["reports"][0]

@@ -281,6 +281,7 @@ class Batch:
         self.folder = WorkFolder(work)
         self.folder.records.mkdir(parents=True, exist_ok=True)
         self.records: dict[str, RunRecord] = {}
+        self.releasing = False
         self.on_graded: Callable[[RunRecord], None] = lambda r: None
         self.on_step: Callable[[StepDone], None] = lambda d: None
         self.nbgrader = _NbgraderSide(course, self.folder, withhold_hidden, self._step_done)
@@ -293,14 +294,19 @@ class Batch:
         self.on_step(done)
 
     def release(self) -> None:
-        """Regenerate the release (nbgrader generate_assignment), which also records the source's
-        cells, hidden tests included, in the gradebook."""
+        """Ask nbgrader's side to regenerate the release (generate_assignment), which also records
+        the source's cells, hidden tests included, in the gradebook; :meth:`release_ready` waits
+        for it, so the batch may collect the hand-ins meanwhile."""
+        self.releasing = True
         self.nbgrader.ask(NbgraderStep(RELEASE))
-        if not self.nbgrader.wait(RELEASE).ok:
-            raise NbgraderFailed(f"nbgrader generate_assignment failed in {self.course.root}:\n{self._log_tail()}")
 
     def release_ready(self) -> None:
-        """The release is current: the workers may finish their warm-up (it prepares the release once)."""
+        """Once the release is current (regenerated, if :meth:`release` asked for it), the workers
+        finish their warm-up (it prepares the release once)."""
+        if self.releasing:
+            self.releasing = False
+            if not self.nbgrader.wait(RELEASE).ok:
+                raise NbgraderFailed(f"nbgrader generate_assignment failed in {self.course.root}:\n{self._log_tail()}")
         self.pool.release_ready()
 
     def feedback(self, students: list[str]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import gc
+import operator
 import sys
 import threading
 import types
@@ -63,6 +64,8 @@ class Guard:
         for owner, namespace in [*self.namespaces.items(), *((c, d) for c, d in self.classes.items())]:
             for key, code in _functions(namespace).items():
                 self.functions[(_name(owner), key)] = (namespace[key], code)
+        self.function_list = [function for function, _ in self.functions.values()]
+        self.function_codes = [code for _, code in self.functions.values()]
         self.meta_path = list(sys.meta_path)
         self.path_hooks = list(sys.path_hooks)
         self.threads = threading.active_count()
@@ -79,16 +82,21 @@ class Guard:
             if sys.modules.get(name) is not module:
                 self._note(f"`sys.modules[{name!r}]` was replaced")
                 sys.modules[name] = module
-            self._restore_namespace(name, vars(module), self.namespaces[name],
-                                    lambda k, v, m=module: setattr(m, k, v), lambda k, m=module: delattr(m, k),
-                                    skip=SYS_OWN if name == "sys" else ())
+            current = vars(module)
+            if not _untouched(current, self.namespaces[name]):
+                self._restore_namespace(name, current, self.namespaces[name],
+                                        lambda k, v, m=module: setattr(m, k, v), lambda k, m=module: delattr(m, k),
+                                        skip=SYS_OWN if name == "sys" else ())
         for cls, saved in self.classes.items():
-            self._restore_namespace(_name(cls), dict(vars(cls)), saved, lambda k, v, c=cls: setattr(c, k, v),
-                                    lambda k, c=cls: delattr(c, k))
-        for (owner, key), (function, (code, defaults, kwdefaults)) in self.functions.items():
-            if (function.__code__, function.__defaults__, function.__kwdefaults__) != (code, defaults, kwdefaults):
-                self._note(f"the code of `{owner}.{key}` was changed")
-                function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
+            current = dict(vars(cls))
+            if not _untouched(current, saved):
+                self._restore_namespace(_name(cls), current, saved, lambda k, v, c=cls: setattr(c, k, v),
+                                        lambda k, c=cls: delattr(c, k))
+        if list(map(_CODE, self.function_list)) != self.function_codes:
+            for (owner, key), (function, (code, defaults, kwdefaults)) in self.functions.items():
+                if _CODE(function) != (code, defaults, kwdefaults):
+                    self._note(f"the code of `{owner}.{key}` was changed")
+                    function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
         self._restore_hooks()
         return self.changes[before:]
 
@@ -139,6 +147,16 @@ class Guard:
             self._note("a thread started by the notebook was still running during the tests")
         if builtins.__dict__.get("__import__") is not self.namespaces["builtins"]["__import__"]:
             builtins.__import__ = self.namespaces["builtins"]["__import__"]
+
+
+_CODE = operator.attrgetter("__code__", "__defaults__", "__kwdefaults__")
+
+
+def _untouched(current: dict, saved: dict) -> bool:
+    """The same keys, in the same order, each bound to the very same object as in ``saved``: the
+    common case, checked without a Python-level loop (the full check runs otherwise)."""
+    return (len(current) == len(saved) and all(map(operator.is_, current, saved))
+            and all(map(operator.is_, current.values(), saved.values())))
 
 
 def _name(owner) -> str:

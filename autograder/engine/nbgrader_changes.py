@@ -27,6 +27,10 @@ differently. None of them changes what nbgrader decides:
   environment that compiles the feedback page's templates again (about a third of a page's
   time). The batch's feedback converter builds its exporter and writer on its first start
   and keeps them for the next students; the pages are the same (:func:`keeping_exporter`).
+* Most code cells of a class's feedback pages are the same in every page (the given code,
+  the tests); nbconvert highlights each again with pygments on every page. The batch's
+  feedback remembers each highlighted cell by everything the highlighting depends on
+  (:func:`remember_highlighting`).
 """
 
 from __future__ import annotations
@@ -173,3 +177,27 @@ def keeping_exporter(converter_class):
 
     KeepingExporter.__name__ = KeepingExporter.__qualname__ = converter_class.__name__
     return KeepingExporter
+
+
+def remember_highlighting(size: int = 4096) -> None:
+    """nbconvert's ``Highlight2HTML`` (code cells in feedback pages), remembering its result for
+    the same source, language, cell metadata and formatter settings; the HTML is unchanged."""
+    require_supported_nbgrader()
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    original = Highlight2HTML.__call__
+    remembered: dict[tuple, str] = {}
+
+    def highlighted(self, source, language=None, metadata=None):
+        try:
+            key = (source, language, self.pygments_lexer, json.dumps(metadata, sort_keys=True),
+                   json.dumps(self.extra_formatter_options, sort_keys=True))
+        except TypeError:  # metadata that is not JSON: not remembered
+            return original(self, source, language, metadata)
+        if key not in remembered:
+            if len(remembered) >= size:
+                remembered.clear()
+            remembered[key] = original(self, source, language, metadata)
+        return remembered[key]
+
+    Highlight2HTML.__call__ = highlighted

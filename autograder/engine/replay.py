@@ -138,6 +138,7 @@ class NbgraderSide:
     def __init__(self, assignment: str, work_dir: str, withhold_hidden: bool = False):
         nbgrader_changes.check_metadata_schema_once()
         nbgrader_changes.reuse_gradebook_engines()
+        nbgrader_changes.remember_highlighting()
         self.assignment, self.withhold_hidden = assignment, withhold_hidden
         self.work = WorkFolder(Path(work_dir))
         self.app = _app(assignment, work_dir)
