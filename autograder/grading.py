@@ -146,8 +146,8 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
                 work.marker(record.student_id).write_text(json.dumps(
                     {"sha256": _fingerprint(paths[record.student_id], inputs), "record": dataclasses.asdict(record)}))
 
-            say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each student's feedback "
-                "is written as soon as the notebook is graded ...")
+            say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each feedback page is "
+                "written as soon as its notebook is graded ...")
             bar = tqdm(total=len(todo), unit="notebook", disable=not progress, file=sys.stderr)
             with timeline.phase("grading"):
                 records.update(run.grade(todo, on_graded=graded, also_hidden=(folder.resolve(), out),

@@ -112,6 +112,7 @@ class _NbgraderSide:
             cwd=course.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
             env=grading_environment())
         self.done: dict[tuple[str, str], StepDone] = {}
+        self.outstanding = 0  # steps asked and not answered yet
         self.changed = threading.Condition()
         self.reader = threading.Thread(target=self._read, args=(on_done,), daemon=True)
         self.reader.start()
@@ -121,12 +122,15 @@ class _NbgraderSide:
             done = StepDone.from_line(line)
             with self.changed:
                 self.done[(done.step, done.student)] = done
+                self.outstanding -= 1
                 self.changed.notify_all()
             on_done(done)
         with self.changed:
             self.changed.notify_all()
 
     def ask(self, step: NbgraderStep) -> None:
+        with self.changed:
+            self.outstanding += 1
         self.process.stdin.write(step.to_line())
         self.process.stdin.flush()
 
@@ -261,10 +265,22 @@ def worker_start(course: Course) -> WorkerStart:
                        config=course.config.nbgrader)
 
 
+# One nbgrader process grades and writes the feedback of a notebook in about 0.3 s of CPU, a
+# worker runs one in about 2 s: one keeps up with about six workers, so a batch on more cores
+# starts one more for every six workers (the gradebook takes their short writes in turn).
+WORKERS_PER_NBGRADER = 6
+
+
+def nbgrader_processes(workers: int) -> int:
+    return max(1, -(-workers // WORKERS_PER_NBGRADER))
+
+
 class Batch:
     """One batch: the worker pool and nbgrader's side, started together as soon as it is made, so
     their start-up (``import torch``, the warm-up, nbgrader's imports) overlaps the release check
-    and the collecting of the submissions.
+    and the collecting of the submissions. nbgrader's side is one process up to six workers and
+    one more for each six more (:data:`WORKERS_PER_NBGRADER`); the release and the export are the
+    first one's, each student's grades and page go to the least busy.
 
     In order: :meth:`release` (when the release must be regenerated), :meth:`release_ready`,
     then :meth:`feedback` and :meth:`grade` as needed, :meth:`export`, :meth:`close` (or use it
@@ -284,7 +300,10 @@ class Batch:
         self.releasing = False
         self.on_graded: Callable[[RunRecord], None] = lambda r: None
         self.on_step: Callable[[StepDone], None] = lambda d: None
-        self.nbgrader = _NbgraderSide(course, self.folder, withhold_hidden, self._step_done)
+        self.sides = [_NbgraderSide(course, self.folder, withhold_hidden, self._step_done)
+                      for _ in range(nbgrader_processes(settings.workers))]
+        self.nbgrader = self.sides[0]
+        self.side_of: dict[str, _NbgraderSide] = {}
         self.pool = WorkerPool(settings.workers, worker_start(course), grading_environment(),
                                self.folder.worker_logs).begin()
 
@@ -313,7 +332,10 @@ class Batch:
         """Feedback pages for students graded by an earlier run (their grades are in the gradebook)."""
         if self.feedback_pages:
             for student in students:
-                self.nbgrader.ask(NbgraderStep(FEEDBACK, student))
+                self._least_busy().ask(NbgraderStep(FEEDBACK, student))
+
+    def _least_busy(self) -> _NbgraderSide:
+        return min(self.sides, key=lambda side: side.outstanding)
 
     def grade(self, submissions: list[Submission], on_done: Callable[[RunRecord], None] = lambda r: None,
               on_graded: Callable[[RunRecord], None] = lambda r: None,
@@ -336,11 +358,12 @@ class Batch:
                 cells, record = _record(jobs[outcome.id], outcome, settings, trusted, judged, folder.log)
                 folder.record(outcome.id).write_text(json.dumps(cells))
                 self.records[outcome.id] = record
-                self.nbgrader.ask(NbgraderStep(AUTOGRADE, outcome.id, feedback=self.feedback_pages))
+                side = self.side_of[outcome.id] = self._least_busy()
+                side.ask(NbgraderStep(AUTOGRADE, outcome.id, feedback=self.feedback_pages))
                 on_done(record)
             self.pool.run(jobs.values(), finished)
             for student in jobs:
-                self.nbgrader.wait(AUTOGRADE, student)
+                self.side_of[student].wait(AUTOGRADE, student)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         return {student: self.records[student] for student in jobs}
@@ -352,14 +375,16 @@ class Batch:
             raise NbgraderFailed(f"nbgrader export failed in {self.course.root}:\n{self._log_tail()}")
 
     def _log_tail(self) -> str:
-        self.nbgrader.log.flush()
+        for side in self.sides:
+            side.log.flush()
         return self.folder.log.read_text()[-3000:] if self.folder.log.exists() else ""
 
     def close(self) -> None:
         try:
             self.pool.__exit__()
         finally:
-            self.nbgrader.finish()
+            for side in self.sides:
+                side.finish()
 
     def __enter__(self) -> "Batch":
         return self

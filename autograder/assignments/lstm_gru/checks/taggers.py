@@ -247,7 +247,7 @@ def heldout_accuracy(cls, name: str, check: str) -> float:
         torch.manual_seed(T.GRADING_SEED)
         model = call_student(cls, *sizes, what=f"`{name}{sizes}`")
         call_student(training.train, model, data.TRAIN, word_to_ix, data.TAG_TO_IX,
-                     T.HELDOUT_EPOCHS, T.CORPUS_LR, what=f"Training a `{name}` on the corpus", hint=explain)
+                     T.CORPUS_EPOCHS, T.CORPUS_LR, what=f"Training a `{name}` on the corpus", hint=explain)
     return judged.heldout_accuracy(check, test_predictions(model, f"Tagging the hidden test sentences with a `{name}`"))
 
 
@@ -260,7 +260,7 @@ def check_heldout_accuracy(cls, name: str, check: str) -> None:
     if accuracy < threshold:
         baseline = data.BASELINE_TEST_ACCURACY
         raise CheckFailed(with_cause(
-            f"Trained with the kit's loop ({T.HELDOUT_EPOCHS} epochs, SGD lr={T.CORPUS_LR}), your "
+            f"Trained with the kit's loop ({T.CORPUS_EPOCHS} epochs, SGD lr={T.CORPUS_LR}), your "
             f"`{name}` tagged {accuracy:.1%} of the hidden test words correctly; at least "
             f"{threshold:.0%} is needed (a tagger that ignores context gets about {baseline:.0%}).",
             diagnosis(cls, name),
