@@ -76,7 +76,8 @@ class Run:
 
 
 class TreeMemory:
-    """The peak of a process tree's summed proportional set size, sampled every 0.2 s."""
+    """The peak of a process tree's summed proportional set size, sampled once a second (reading
+    a process's PSS walks its page tables: sampled more often, the sampler itself slows the run)."""
 
     def __init__(self, pid: int):
         self.pid, self.peak_kb, self.stopped = pid, 0, threading.Event()
@@ -101,7 +102,7 @@ class TreeMemory:
         return tree
 
     def _sample(self) -> None:
-        while not self.stopped.wait(0.2):
+        while not self.stopped.wait(1.0):
             total = 0
             for pid in self._tree():
                 try:
