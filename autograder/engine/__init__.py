@@ -3,8 +3,8 @@
 It names no assignment: what it needs of one comes from the assignment's manifest
 (:mod:`~autograder.engine.manifest`). One module per role:
 
-* parent side: :mod:`~autograder.engine.batch` (submissions in, records out, nbgrader's replay
-  fed as they finish) and :mod:`~autograder.engine.pool` (starts the workers, hands out jobs,
+* parent side: :mod:`~autograder.engine.batch` (a batch: the pool and nbgrader's side started
+  together; submissions in, records out, each graded by nbgrader as it finishes) and :mod:`~autograder.engine.pool` (starts the workers, hands out jobs,
   replaces one that dies);
 * child side: :mod:`~autograder.engine.worker` (``python -m autograder.engine.worker``: warms up,
   forks one sandboxed run per submission), :mod:`~autograder.engine.sandbox` (what a run does to
@@ -12,8 +12,9 @@ It names no assignment: what it needs of one comes from the assignment's manifes
   (the run's one way back), :mod:`~autograder.engine.guard` (the tests' tools put back),
   :mod:`~autograder.engine.judge` (held-out checks scored on the grader's side);
 * nbgrader: :mod:`~autograder.engine.prepare` (its sanitizing steps on one submission),
-  :mod:`~autograder.engine.replay` (``python -m autograder.engine.replay``: its autograde with the
-  recorded outputs), :mod:`~autograder.engine.nbgrader_changes` (every change to its behaviour,
+  :mod:`~autograder.engine.replay` (``python -m autograder.engine.replay``: the batch's release,
+  its autograde with the recorded outputs, each feedback page, the export),
+  :mod:`~autograder.engine.nbgrader_changes` (every change to its behaviour,
   behind a version check);
 * shared: :mod:`~autograder.engine.protocol` (what crosses each process boundary, the files'
   layout, the settings the sandbox's limits are built from), :mod:`~autograder.engine.config` (the
