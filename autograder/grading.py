@@ -28,7 +28,7 @@ from autograder.course import Course, kit_root, scratch_course
 from autograder.engine import batch, config
 from autograder.engine.protocol import FEEDBACK, Settings, WorkFolder
 from autograder.notebooks import autograded_tests, read
-from autograder.results import SubmissionResult, read_results, rejected, with_run
+from autograder.results import SubmissionResult, results_in_order, with_run
 from autograder.submissions import Submission, check_notebook, collect, student_id_for, unpack
 from autograder.timeline import Timeline
 
@@ -50,8 +50,7 @@ def grade_submissions(course: Course, submissions: list[Submission], say: Callab
             course.submit(s.student_id, s.path)
         say(f"nbgrader autograde: {len(gradable)} notebook(s) ...")
         log = course.autograde().log
-    read = iter(read_results(course, gradable, log)) if gradable else iter(())
-    return [next(read) if s.gradable else rejected(s) for s in submissions], log
+    return results_in_order(course, submissions, log), log
 
 
 def _engine_version() -> str:
@@ -157,16 +156,8 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
             with timeline.phase("export"):
                 run.export(out / "nbgrader_export.csv")
     log = work.log.read_text() if work.log.exists() else ""
-    read = iter(read_results(course, gradable, log)) if gradable else iter(())
-    results = []
-    for s in submissions:
-        if not s.gradable:
-            results.append(rejected(s))
-            continue
-        result = next(read)
-        if s.student_id in records:
-            result = with_run(result, records[s.student_id])
-        results.append(result)
+    results = [with_run(r, records[s.student_id]) if s.gradable and s.student_id in records else r
+               for s, r in zip(submissions, results_in_order(course, submissions, log))]
     (out / "nbgrader.log").write_text(log)
     return results
 

@@ -19,20 +19,13 @@ from pathlib import Path
 
 from autograder.course import Course
 from autograder.engine import config
+from autograder.engine.manifest import folder_digest
 
 STAMPS = ".homework-kit"  # in the course directory: the stamps of its releases
 
 
 def _stamp(course: Course) -> Path:
     return course.path(STAMPS, f"release-{course.assignment.name}.json")
-
-
-def _files_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 # The gradebook's record of one assignment, as generate_assignment writes it.
@@ -69,7 +62,7 @@ def current_state(course: Course) -> dict[str, str]:
         "source": f"{course.assignment.folder.resolve()}:{course.assignment.fingerprint()}",
         "configuration": hashlib.sha256((course.root / config.CONFIG_FILE).read_bytes()).hexdigest(),
         "nbgrader": version("nbgrader"),
-        "release": _files_digest(release) if release.is_dir() else "",
+        "release": folder_digest(release) if release.is_dir() else "",
         "gradebook": _gradebook_digest(course),
     }
 

@@ -140,6 +140,14 @@ def read_results(course: Course, submissions: list[Submission], autograde_log: s
         return [_result(gb, course, s, names, manual_max, code_cells, autograde_log) for s in submissions]
 
 
+def results_in_order(course: Course, submissions: list[Submission], autograde_log: str = "") -> list[SubmissionResult]:
+    """One result per submission, in order: read from the gradebook for the gradable ones, the
+    refusal for the others."""
+    gradable = [s for s in submissions if s.gradable]
+    read = iter(read_results(course, gradable, autograde_log) if gradable else ())
+    return [next(read) if s.gradable else rejected(s) for s in submissions]
+
+
 def _result(gb: Gradebook, course: Course, submission: Submission, names: tuple[str, str], manual_max: float,
             code_cells: list, autograde_log: str) -> SubmissionResult:
     student = submission.student_id

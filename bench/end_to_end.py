@@ -46,7 +46,7 @@ import nbformat
 from autograder.course import Course, scratch_course
 from autograder.engine import config
 from autograder.engine.protocol import default_workers
-from autograder.results import read_result
+from autograder.results import read_results
 from autograder.submissions import Submission
 from autograder.timeline import PHASES
 from tests.labelled.build import notebook
@@ -170,7 +170,7 @@ def kit_command(folder: Path, course: Course, workers: int | None, memory: bool 
 
 
 def scores(course: Course, submissions: list[Submission]) -> dict:
-    return {s.student_id: [(t.grade_id, t.score) for t in read_result(course, s).tests] for s in submissions}
+    return {r.student_id: [(t.grade_id, t.score) for t in r.tests] for r in read_results(course, submissions)}
 
 
 def _row(label: str, *values: str) -> None:

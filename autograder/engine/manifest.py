@@ -60,11 +60,7 @@ class Assignment:
 
     def fingerprint(self) -> str:
         """A digest of every file of the folder: the notebook, checks, data, reference, manifest."""
-        digest = hashlib.sha256()
-        for path in sorted(self.folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(self.folder)).encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()
+        return folder_digest(self.folder)
 
     def as_json(self) -> dict:
         return {"folder": str(self.folder), "name": self.name, "notebook": self.notebook, "title": self.title,
@@ -108,3 +104,12 @@ def load(folder: Path) -> Assignment:
 def available(source_dir: Path) -> list[str]:
     """The assignments in a course's source directory: the folders with a manifest."""
     return sorted(p.parent.name for p in Path(source_dir).glob(f"*/{MANIFEST}"))
+
+
+def folder_digest(folder: Path) -> str:
+    """A digest of every file in ``folder`` (names and contents; compiled Python aside)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -69,6 +69,17 @@ def _decode(cls, data: dict):
     return cls(**data)
 
 
+class _Line:
+    """A protocol line: the dataclass as one JSON object, and back (unknown fields refused)."""
+
+    def to_line(self) -> str:
+        return json.dumps(asdict(self)) + "\n"
+
+    @classmethod
+    def from_line(cls, line: str):
+        return _decode(cls, json.loads(line))
+
+
 @dataclass(frozen=True)
 class Job:
     """One submission for a worker: where its files are, and the caps its run gets."""
@@ -118,7 +129,7 @@ class Ready:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(_Line):
     """How one submission's run ended, as the worker saw it."""
 
     id: str
@@ -130,13 +141,6 @@ class Outcome:
     peak_rss_mb: float = 0.0
     worker_lost: bool = False
     prepare_error: str | None = None
-
-    def to_line(self) -> str:
-        return json.dumps(asdict(self)) + "\n"
-
-    @classmethod
-    def from_line(cls, line: str) -> "Outcome":
-        return _decode(cls, json.loads(line))
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ RELEASE, AUTOGRADE, FEEDBACK, EXPORT = "release", "autograde", "feedback", "expo
 
 
 @dataclass(frozen=True)
-class NbgraderStep:
+class NbgraderStep(_Line):
     """A step asked of nbgrader's side: ``release`` (generate_assignment), ``autograde`` (a
     student's record, then, with ``feedback``, the student's feedback page), ``feedback`` (only
     the page, for a student graded by an earlier run), ``export`` (the gradebook to the CSV
@@ -179,16 +183,9 @@ class NbgraderStep:
     feedback: bool = False
     to: str = ""
 
-    def to_line(self) -> str:
-        return json.dumps(asdict(self)) + "\n"
-
-    @classmethod
-    def from_line(cls, line: str) -> "NbgraderStep":
-        return _decode(cls, json.loads(line))
-
 
 @dataclass(frozen=True)
-class StepDone:
+class StepDone(_Line):
     """How a step ended: ``ok`` (nbgrader did it), and for ``autograde`` whether the feedback
     page was written too."""
 
@@ -196,13 +193,6 @@ class StepDone:
     student: str = ""
     ok: bool = True
     feedback: bool = False
-
-    def to_line(self) -> str:
-        return json.dumps(asdict(self)) + "\n"
-
-    @classmethod
-    def from_line(cls, line: str) -> "StepDone":
-        return _decode(cls, json.loads(line))
 
 
 class RunFolder:
