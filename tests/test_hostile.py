@@ -81,6 +81,20 @@ def test_a_run_cannot_fork_without_bound_or_fill_the_disk(graded):
     assert written * 1_000_000 <= Settings().disk_bytes + 1_000_000  # 512 MiB in all, of the 1000 MB tried
 
 
+@ROOT_ONLY
+def test_a_run_cannot_reach_nbgraders_process_nor_forge_the_release_or_its_stamp(graded):
+    """nbgrader's process takes the batch's steps on stdin: a run never sees it, and the release
+    and the release check's stamp stay as the batch left them, so the next batch decides alike."""
+    from autograder import release_check
+    from tests.hostile.report import _outputs_text
+
+    said = _outputs_text(graded.course, next(s for s, n in graded.names.items() if n == "nbgrader_side"))
+    assert "NBGRADER-SIDE reached 0 wrote 0 stolen False" in said
+    assert "refused: " in said
+    assert "forged" not in graded.course.release_notebook.read_text()
+    assert release_check.is_current(graded.course)
+
+
 def test_every_hand_in_has_its_row_and_odd_names_become_short_ids(graded):
     assert len(graded.results) == len(ATTACKS) + len(CLASSMATES) + 1
     rows = list(csv.DictReader(open(graded.out / "grades.csv")))

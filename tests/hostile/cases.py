@@ -416,6 +416,40 @@ if os.fork() == 0:
 print("a process is left running")
 '''
 
+# nbgrader's side of the batch takes its steps on stdin: asked by a run, it would export every
+# grade where the run can read it, or regenerate the release; the release check's stamp and the
+# release itself decide whether the next batch regenerates.
+NBGRADER_SIDE = _MARKED + '''
+import json
+_reached, _wrote = 0, []
+for _name in os.listdir("/proc"):
+    if not _name.isdigit() or not _marked(int(_name)):
+        continue  # only this test's own batch
+    try:
+        with open(f"/proc/{_name}/cmdline", "rb") as _f:
+            _command = _f.read().replace(b"\\0", b" ").decode(errors="replace")
+    except (OSError, ValueError):
+        continue
+    if "autograder.engine.replay" in _command:
+        _reached += 1
+        try:
+            with open(f"/proc/{_name}/fd/0", "w") as _steps:
+                _steps.write(json.dumps({"step": "export", "to": os.path.abspath("stolen.csv")}) + "\\n")
+                _steps.write(json.dumps({"step": "release"}) + "\\n")
+            _wrote.append(_name)
+        except OSError as _error:
+            print("refused:", type(_error).__name__)
+for _path in ("{COURSE}/.homework-kit/release-lstm_gru.json", "{COURSE}/assignments/lstm_gru/lstm_gru.ipynb"):
+    try:
+        with open(_path, "a") as _f:
+            _f.write("forged")
+        _wrote.append(_path)
+    except OSError as _error:
+        print("refused:", type(_error).__name__)
+time.sleep(2)
+print("NBGRADER-SIDE reached", _reached, "wrote", len(_wrote), "stolen", os.path.exists("stolen.csv"))
+'''
+
 FORK_BOMB = '''
 import os, time
 _children = 0
@@ -491,6 +525,8 @@ ATTACKS = [
     Attack("parent_cmdline", "the LMS zip found through a parent process's command line", PARENT_CMDLINE),
     Attack("kill_others", "other students' grading processes killed", KILL_OTHERS),
     Attack("leftover_process", "a double-forked setsid process left to kill later runs", LEFTOVER),
+    Attack("nbgrader_side", "steps written to nbgrader's process (export all grades, regenerate the release); "
+           "the release and its stamp forged", NBGRADER_SIDE),
     Attack("fork_bomb", "300 processes", FORK_BOMB),
     Attack("disk_fill", "5 x 200 MB written", DISK_FILL),
     Attack("browser_script", "scripts for the browser of the TA or student who views the feedback", BROWSER_SCRIPT,
