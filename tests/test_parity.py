@@ -50,6 +50,18 @@ def test_example_scores_equal_nbgrader_autograde(graded_examples, tmp_path):
         by_workers = graded_examples.results[by_nbgrader.student_id]
         assert _scores(by_workers) == _scores(by_nbgrader), by_nbgrader.student_id
         assert [t.message for t in by_workers.tests] == [t.message for t in by_nbgrader.tests]
+        # Every error a cell showed, traceback and colours included, as the kernel showed it.
+        student = by_nbgrader.student_id
+        assert _errors(graded_examples.course.autograded_notebook(student)) == \
+            _errors(course.autograded_notebook(student)), student
+
+
+def _errors(notebook) -> list[tuple[int, str, str, list[str]]]:
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    return [(index, out.ename, out.evalue, out.traceback) for index, cell in enumerate(cells)
+            for out in cell.get("outputs", []) if out.output_type == "error"]
 
 
 def test_a_cell_pasted_from_another_notebook_fails_alike_with_the_fix(tmp_path):

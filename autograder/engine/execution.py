@@ -39,6 +39,7 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.error import StdinNotImplementedError
 from IPython.core.interactiveshell import InteractiveShell
+from ipykernel.compiler import XCachingCompiler
 from traitlets.config import Config
 
 NO_STDIN = "raw_input was called, but this frontend does not support input requests."
@@ -191,8 +192,10 @@ class _FdCapture:
 def new_shell(sink: OutputSink) -> GradingShell:
     config = Config()
     config.HistoryManager.enabled = False
-    config.InteractiveShell.colors = "Linux"
-    shell = GradingShell.instance(config=config)
+    # As the kernel nbgrader runs (ipykernel): IPython's default colours, made for a light page,
+    # and ipykernel's compiler, whose cell file names decide how a traceback's code lines are
+    # highlighted. A traceback then reads exactly the same by either engine.
+    shell = GradingShell.instance(config=config, compiler_class=XCachingCompiler)
     shell.kit_sink = sink
     builtins.input = _no_input
     shell.user_ns["input"] = _no_input
