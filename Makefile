@@ -22,7 +22,7 @@ $(STAMP): requirements.txt pyproject.toml nbgrader_config.py
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m autograder grade examples/submissions
+	$(PY) -m autograder.demo
 
 test: $(STAMP)
 	$(PY) -m pytest

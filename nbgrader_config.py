@@ -35,16 +35,19 @@ c.Execute.timeout = 120
 c.Execute.kernel_name = "homework-kit"
 # A cell writing to stderr scores 0, so drop the known, harmless warnings here.
 c.IgnorePattern.pattern = r"Matplotlib is building the font cache|UserWarning: .*(?:Glyph|FigureCanvasAgg)"
+# Formgrader's "Manage Assignments" page would try to show this configuration as JSON, which it is
+# not (it names classes), and warn "Formgrader config is not serializable" on every visit.
+c.FormgradeExtension.debug = False
 # A deleted test cell comes back from the gradebook instead of silently costing nothing.
 c.OverwriteCells.add_missing_cells = True
-# Feedback can withhold what hidden tests said (`python -m autograder grade --hidden-messages
-# hidden` sets WithholdHiddenMessages.withhold); by default it shows everything, as nbgrader does.
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, GetGrades,  # noqa: E402
-                                    IgnorePattern, LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,  # noqa: E402
+                                    Execute, GetGrades, IgnorePattern, LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
+from autograder.feedback_page import NotYetGraded  # noqa: E402
 from autograder.hidden_feedback import WithholdHiddenMessages  # noqa: E402
 from autograder.output_rules import KeepPassingWarnings, SafeOutputs  # noqa: E402
+from autograder.sanitizing import RestoreTestCells  # noqa: E402
 
 # nbgrader's own autograde steps, in its order, with two of the kit's (autograder/output_rules.py):
 # Python warnings in a passing test cell do not cost its points (before the grades are saved),
@@ -52,4 +55,13 @@ from autograder.output_rules import KeepPassingWarnings, SafeOutputs  # noqa: E4
 c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, KeepPassingWarnings, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, SafeOutputs, AssignLatePenalties,
                                        CheckCellMetadata]
-c.GenerateFeedback.preprocessors = [GetGrades, WithholdHiddenMessages, SafeOutputs, CSSHTMLHeaderPreprocessor]
+# nbgrader's sanitizing steps, in its order, with its OverwriteCells in the kit's words
+# (autograder/sanitizing.py): test cells restored exactly as nbgrader restores them, warning only
+# when a student changed one, not for every cell whose hidden tests come back.
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreTestCells, CheckCellMetadata]
+# Feedback: an answer nobody has graded yet says so instead of showing a bare 0
+# (autograder/feedback_page.py); what hidden tests said can be withheld (`python -m autograder
+# grade --hidden-messages hidden` sets WithholdHiddenMessages.withhold); by default it shows
+# everything, as nbgrader does.
+c.GenerateFeedback.preprocessors = [GetGrades, NotYetGraded, WithholdHiddenMessages, SafeOutputs,
+                                    CSSHTMLHeaderPreprocessor]

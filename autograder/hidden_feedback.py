@@ -15,7 +15,7 @@ from __future__ import annotations
 from nbformat.v4 import new_output
 from traitlets import Bool
 
-from nbgrader.preprocessors import NbGraderPreprocessor
+from autograder.feedback_page import FeedbackStep
 
 # What a student reads in place of a hidden test's message (feedback and results.json).
 HIDDEN_MESSAGE = "A hidden test failed; your instructor has chosen not to show its message yet."
@@ -42,7 +42,7 @@ def is_hidden_failure(output) -> bool:
     return output.get("output_type") == "error" and output.get("ename") == "CheckFailed"
 
 
-class WithholdHiddenMessages(NbGraderPreprocessor):
+class WithholdHiddenMessages(FeedbackStep):
     withhold = Bool(False, help="Replace hidden test code and messages in the feedback.").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):

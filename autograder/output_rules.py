@@ -23,6 +23,8 @@ import re
 import bleach
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from autograder.feedback_page import FeedbackStep
 from nbgrader.utils import is_grade, is_solution
 
 # A warning as Python's ``warnings`` module prints it: "file:line: SomeWarning: message",
@@ -86,7 +88,7 @@ def safe_answer(text: str) -> str:
     return re.sub(r"(?i)(java|vb)script\s*:|data\s*:\s*text/html", "blocked:", cleaned)
 
 
-class SafeOutputs(NbGraderPreprocessor):
+class SafeOutputs(FeedbackStep):
     """Nothing a student's notebook holds can run in the browser that shows it."""
 
     def preprocess_cell(self, cell, resources, index):

@@ -59,3 +59,17 @@ def test_tracebacks_in_feedback_are_legible_on_the_white_page(graded_examples, s
         assert len(re.findall(r"NotImplementedError", page)) > 10 and colours
     illegible = {where: rgb for where, rgb in colours.items() if contrast(rgb, WHITE) < LEGIBLE}
     assert not illegible, f"{student}: text colours too light for a white page: {illegible}"
+
+
+def test_written_answers_nobody_graded_yet_say_so_in_the_kits_feedback(graded_examples):
+    import html
+
+    def text(student):
+        page = (graded_examples.out / "feedback" / f"{student}.html").read_text()
+        return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+    ada = text("ada")
+    assert "Not graded yet: 2 answers, worth 6 points, are graded by hand." in ada
+    assert ada.count("Not graded yet: your TA grades this answer by hand.") == 2
+    # ben left "YOUR ANSWER HERE": nbgrader scores an unanswered question 0 itself, no TA needed.
+    assert "Not graded yet" not in text("ben")
