@@ -1,31 +1,70 @@
 """``python -m autograder``: a thin command line over :mod:`autograder.grading`.
 
-    release             regenerate an assignment's release (assignments/) from its source with nbgrader
-    grade DIR|ZIP       grade a folder or LMS zip of notebooks
-    validate NOTEBOOK   run one notebook against every test, hidden ones included
-
-Each works on one assignment of the course (--assignment, default lstm_gru).
+Arguments are parsed, and checked, before anything heavy is imported (nbgrader, the engine, the
+plotting library): ``--help`` and a mistyped argument answer at once, and each command imports
+what it needs only once it runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import signal
+import math
 import sys
 from pathlib import Path
 
-from autograder import grading, reports
 from autograder.assignments import DEFAULT
-from autograder.course import Course, NbgraderFailed, kit_root
+from autograder.course import Course, kit_root
 from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
 from autograder.engine.protocol import Settings
-from autograder.submissions import NotSubmissions
-from autograder.timeline import Timeline
+from autograder.submissions import path_problem
 
+PROG = "python -m autograder"
+DESCRIPTION = "Grade the notebooks of the course's assignments with nbgrader, hidden tests included."
+EPILOG = (f"Each command works on one assignment of the course (--assignment, default {DEFAULT}). "
+          f"'{PROG} COMMAND --help' describes a command's arguments.")
 NOT_A_COURSE = ("error: {path} is not a course directory of this kit: it has no {missing}. Give the kit's "
                 "own folder (the default), or a folder that holds a copy of its nbgrader_config.py.")
+# Argument errors: argparse puts "argument --workers: " in front of them.
+NOT_A_NUMBER = "'{text}' is not {kind}"
+NOT_POSITIVE = "must be greater than 0 (got {text})"
+NOTEBOOK_MISSING = "{path} does not exist. Give the path of a notebook (.ipynb) to run against every test."
+ONE_NOTEBOOK = ("{path} is one notebook, not a folder of them. To run it against every test, hidden ones included: "
+                f"{PROG} validate {{path}}. To grade it, put it in a folder of its own and give the folder.")
+STOPPED = "\nStopped. The notebooks graded so far are kept: run the same command again to grade the rest."
 MB = 1024**2
+
+
+def _positive(kind: type):
+    """An argparse type: a ``kind`` number greater than 0, or an error that says why not."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(NOT_A_NUMBER.format(
+                text=text, kind="a whole number" if kind is int else "a number")) from None
+        if not (value > 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(NOT_POSITIVE.format(text=text))
+        return value
+    return parse
+
+
+def _submissions(text: str) -> Path:
+    """An argparse type: a folder or a .zip that exists (what is inside is checked by grading)."""
+    path = Path(text)
+    if path.is_file() and path.suffix == ".ipynb":
+        raise argparse.ArgumentTypeError(ONE_NOTEBOOK.format(path=path))
+    problem = path_problem(path)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return path
+
+
+def _notebook(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(NOTEBOOK_MISSING.format(path=path))
+    return path
 
 
 def _course_problem(course_dir: Path, assignment: str) -> str | None:
@@ -39,99 +78,168 @@ def _course_problem(course_dir: Path, assignment: str) -> str | None:
     return None
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    release = sub.add_parser("release", help="regenerate an assignment's release from its source")
-    release.add_argument("--course-dir", type=Path, default=kit_root())
-    release.add_argument("--assignment", default=DEFAULT, help=f"which assignment (default: {DEFAULT})")
-    grade = sub.add_parser("grade", help="grade a folder of submitted notebooks")
-    grade.add_argument("folder", type=Path,
-                       help="a folder or an LMS zip: one .ipynb or one folder per student, named by student id "
-                            "(examples/submissions holds the kit's examples)")
-    grade.add_argument("--course-dir", type=Path, default=kit_root(), help="nbgrader course directory")
-    grade.add_argument("--assignment", default=DEFAULT, help=f"which assignment (default: {DEFAULT})")
-    grade.add_argument("--out", type=Path, default=None, help="report folder (default: COURSE_DIR/grading)")
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with the commands listed once: under "commands", not also as a
+    ``{release,grade,validate}`` line above them."""
+
+    def _format_action(self, action):
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(choice) for choice in action._get_subactions())
+        return super()._format_action(action)
+
+
+def _course_arguments(parser: argparse.ArgumentParser, course_dir: bool = True) -> None:
+    if course_dir:
+        parser.add_argument("--course-dir", type=Path, default=kit_root(), metavar="DIR",
+                            help="the nbgrader course directory, which holds nbgrader_config.py "
+                                 "(default: the kit's own folder)")
+    parser.add_argument("--assignment", default=DEFAULT, metavar="NAME",
+                        help=f"which of the course's assignments (default: {DEFAULT})")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The whole command line; building it imports nothing heavy."""
+    top = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EPILOG, formatter_class=_Formatter)
+    commands = top.add_subparsers(title="commands", metavar="COMMAND", dest="command", required=True)
+
+    grade = commands.add_parser(
+        "grade", formatter_class=_Formatter,
+        help="grade a folder or LMS zip of submissions: a table here; grades, feedback pages and a class "
+             "summary in the report folder",
+        description="Grade every hand-in of a folder or LMS zip with nbgrader's rules, hidden tests included, "
+                    "and write the reports (grades.csv, feedback/, gradescope/, summary.html, "
+                    "nbgrader_export.csv). A second run keeps what an earlier one graded and grades the rest.")
+    grade.add_argument("folder", type=_submissions, metavar="FOLDER",
+                       help="a folder (or the LMS's zip) holding one .ipynb file or one folder per student, named "
+                            "by student id; examples/submissions holds the kit's examples")
+    _course_arguments(grade)
+    grade.add_argument("--out", type=Path, default=None, metavar="DIR",
+                       help="the report folder, which each run rewrites with this batch's students only "
+                            "(default: grading/ in the course directory)")
     grade.add_argument("--engine", choices=("workers", "nbgrader"), default="workers",
-                       help="the kit's parallel workers (default) or plain `nbgrader autograde`")
-    grade.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
+                       help="'workers': the kit's parallel, sandboxed workers (default); 'nbgrader': plain "
+                            "'nbgrader autograde', one notebook at a time, no sandbox")
+    grade.add_argument("--workers", type=_positive(int), default=None, metavar="N",
+                       help="notebooks graded at once (default: one per core)")
     grade.add_argument("--hidden-messages", choices=("shown", "hidden"), default="shown",
-                       help="whether the feedback HTML and Gradescope's results.json show the messages of failed "
-                            "hidden tests (public tests' messages are always shown)")
+                       help="whether the feedback pages and Gradescope's results.json show what failed hidden "
+                            "tests said (default: shown; public tests' messages are always shown)")
     grade.add_argument("--force", action="store_true",
-                       help="grade again the notebooks an earlier run already graded (default: keep them)")
-    limits = grade.add_argument_group("limits on each notebook's run (the kit's engine)")
+                       help="grade again the notebooks an earlier run already graded (default: keep their grades)")
+    limits = grade.add_argument_group("limits on each notebook's run (the kit's workers)")
     d = Settings(workers=1)
-    limits.add_argument("--wall-timeout", type=float, help=f"seconds a whole notebook may run (default {d.wall_timeout:g})")
-    limits.add_argument("--memory-mb", type=int, help=f"memory a run may take (default {d.memory_bytes // MB})")
-    limits.add_argument("--file-mb", type=int, help=f"the largest file a run may write (default {d.file_bytes // MB})")
-    limits.add_argument("--disk-mb", type=int, help=f"all a run may write (default {d.disk_bytes // MB})")
-    limits.add_argument("--processes", type=int,
-                        help=f"processes and threads a run may have at once (default {d.processes})")
-    limits.add_argument("--output-mb", type=float,
-                        help=f"output a notebook's cells may print in all (default {d.output_limit / 1e6:g})")
-    validate = sub.add_parser("validate", help="which tests a notebook passes, hidden tests included")
-    validate.add_argument("notebook", type=Path)
-    validate.add_argument("--assignment", default=DEFAULT, help=f"which assignment (default: {DEFAULT})")
-    return parser
+    limits.add_argument("--wall-timeout", type=_positive(float), metavar="SECONDS",
+                        help=f"how long a whole notebook may run (default: {d.wall_timeout:g}); each cell has "
+                             "the course's Execute.timeout as well")
+    limits.add_argument("--memory-mb", type=_positive(int), metavar="MB",
+                        help=f"memory a run may take (default: {d.memory_bytes // MB})")
+    limits.add_argument("--file-mb", type=_positive(int), metavar="MB",
+                        help=f"the largest file a run may write (default: {d.file_bytes // MB})")
+    limits.add_argument("--disk-mb", type=_positive(int), metavar="MB",
+                        help=f"all a run may write, in all its files (default: {d.disk_bytes // MB})")
+    limits.add_argument("--processes", type=_positive(int), metavar="N",
+                        help=f"processes and threads a run may have at once (default: {d.processes})")
+    limits.add_argument("--output-mb", type=_positive(float), metavar="MB",
+                        help=f"output a notebook's cells may print, in all (default: {d.output_limit / 1e6:g})")
+
+    validate = commands.add_parser(
+        "validate", formatter_class=_Formatter,
+        help="run one notebook against every test, hidden ones included, and list each test's result",
+        description="Run one notebook against every test of the assignment, hidden ones included, in a scratch "
+                    "course directory, and list each test: PASS or FAIL, its points, and what a failed one said. "
+                    "Exits 0 when every test passed, 1 otherwise.")
+    validate.add_argument("notebook", type=_notebook, metavar="NOTEBOOK",
+                          help="the notebook (.ipynb) to run, e.g. a student's hand-in or your own solution")
+    _course_arguments(validate, course_dir=False)
+
+    release = commands.add_parser(
+        "release", formatter_class=_Formatter,
+        help="regenerate an assignment's student release (assignments/) from its source with nbgrader",
+        description="Regenerate the student release of an assignment (assignments/NAME/) from its source with "
+                    "'nbgrader generate_assignment', which also records its hidden tests in the course's "
+                    "gradebook.")
+    _course_arguments(release)
+    return top
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; an argument a command does not take is an error shown with that command's usage."""
+    top = parser()
+    args, unknown = top.parse_known_args(argv)
+    if unknown:
+        commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _release(args) -> int:
+    course = Course(args.course_dir.resolve(), args.assignment)
+    course.generate_assignment()
+    print(f"Regenerated {course.release_notebook} from {course.source_notebook}.")
+    return 0
+
+
+def _grade(args) -> int:
+    import shutil
+    import signal
+
+    from autograder import grading, reports
+    from autograder.timeline import Timeline
+
+    # A TA's Ctrl-C or a scheduler's SIGTERM stops the batch through the same path, so
+    # the workers are stopped and what was graded is kept for the next run.
+    signal.signal(signal.SIGTERM, _interrupt)
+    timeline = Timeline()
+    course = Course(args.course_dir.resolve(), args.assignment)
+    settings = config.settings(
+        course.config, workers=args.workers, wall_timeout=args.wall_timeout, processes=args.processes,
+        memory_bytes=args.memory_mb and args.memory_mb * MB, file_bytes=args.file_mb and args.file_mb * MB,
+        disk_bytes=args.disk_mb and args.disk_mb * MB,
+        output_limit=args.output_mb and int(args.output_mb * 1e6))
+    results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
+                                   settings=settings, progress=sys.stderr.isatty(), force=args.force,
+                                   hidden_messages=args.hidden_messages, assignment=args.assignment,
+                                   timeline=timeline)
+    out = (args.out or args.course_dir / "grading")
+    # The table wraps to the terminal's width; piped to a file, its lines are whole.
+    width = shutil.get_terminal_size((0, 0)).columns or None
+    print()
+    print(reports.score_table(results, width=width))
+    print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, feedback in {out / 'feedback'}, "
+          f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}.")
+    print(timeline.summary())
+    return 0
+
+
+def _validate(args) -> int:
+    from autograder import grading, reports
+
+    result = grading.validate_notebook(args.notebook, assignment=args.assignment)
+    print(reports.validation_report(result))
+    return 0 if result.status == "graded" and not result.failed_tests else 1
+
+
+COMMANDS = {"release": _release, "grade": _grade, "validate": _validate}
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     problem = _course_problem(args.course_dir, args.assignment) if hasattr(args, "course_dir") else None
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    from autograder.course import NbgraderFailed
+    from autograder.submissions import NotSubmissions
+
     try:
-        if args.command == "release":
-            course = Course(args.course_dir.resolve(), args.assignment)
-            course.generate_assignment()
-            print(f"Regenerated {course.release_notebook} from {course.source_notebook}.")
-            return 0
-        if args.command == "grade":
-            if not (args.folder.is_dir() or (args.folder.is_file() and args.folder.suffix == ".zip")):
-                print(f"error: {args.folder} is neither a folder nor a .zip. Give the folder that holds the "
-                      "submitted notebooks (one .ipynb or one folder per student), or the LMS's zip of them.",
-                      file=sys.stderr)
-                return 2
-            # A TA's Ctrl-C or a scheduler's SIGTERM stops the batch through the same path, so
-            # the workers are stopped and what was graded is kept for the next run.
-            signal.signal(signal.SIGTERM, _interrupt)
-            timeline = Timeline()
-            course = Course(args.course_dir.resolve(), args.assignment)
-            settings = config.settings(
-                course.config, workers=args.workers, wall_timeout=args.wall_timeout, processes=args.processes,
-                memory_bytes=args.memory_mb and args.memory_mb * MB, file_bytes=args.file_mb and args.file_mb * MB,
-                disk_bytes=args.disk_mb and args.disk_mb * MB,
-                output_limit=args.output_mb and int(args.output_mb * 1e6))
-            results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
-                                           settings=settings, progress=sys.stderr.isatty(), force=args.force,
-                                           hidden_messages=args.hidden_messages, assignment=args.assignment,
-                                           timeline=timeline)
-            out = (args.out or args.course_dir / "grading")
-            print()
-            print(reports.score_table(results))
-            print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, feedback in {out / 'feedback'}, "
-                  f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}.")
-            print(timeline.summary())
-            return 0
-        if args.command == "validate":
-            if not args.notebook.is_file():
-                print(f"error: {args.notebook} does not exist.", file=sys.stderr)
-                return 2
-            result = grading.validate_notebook(args.notebook, assignment=args.assignment)
-            print(reports.validation_report(result))
-            return 0 if result.status == "graded" and not result.failed_tests else 1
+        return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("\nStopped. The notebooks graded so far are kept: run the same command again to grade the rest.",
-              file=sys.stderr)
+        print(STOPPED, file=sys.stderr)
         return 130
     except (NbgraderFailed, NotSubmissions, ManifestProblem) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    return 2

@@ -11,6 +11,7 @@ failed; it never stops the rest of the batch.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -26,10 +27,10 @@ from autograder import release_check, reports
 from autograder.assignments import DEFAULT
 from autograder.course import Course, kit_root, scratch_course
 from autograder.engine import batch, config
-from autograder.engine.protocol import FEEDBACK, Settings, WorkFolder
+from autograder.engine.protocol import AUTOGRADE, FEEDBACK, Settings, WorkFolder
 from autograder.notebooks import autograded_tests, read
 from autograder.results import SubmissionResult, results_in_order, with_run
-from autograder.submissions import Submission, check_notebook, collect, student_id_for, unpack
+from autograder.submissions import Submission, check_input, check_notebook, collect, student_id_for, unpack
 from autograder.timeline import Timeline
 
 
@@ -131,7 +132,17 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
         kept = {} if force else _resumable(course, gradable, work, inputs)
         todo = [s for s in gradable if s.student_id not in kept]
         records: dict = dict(kept)
-        run.on_step = lambda done: timeline.mark("feedback") if done.feedback or done.step == FEEDBACK else None
+        # The bar counts students whose grades and feedback page are written, not notebooks run:
+        # it ends when the batch's last page is written.
+        bar = tqdm(total=len(todo), unit="notebook", desc="graded", disable=not (progress and todo), file=sys.stderr)
+        ran: list[str] = []
+
+        def step_done(done) -> None:
+            if done.feedback or done.step == FEEDBACK:
+                timeline.mark("feedback")
+            if done.step == AUTOGRADE:
+                bar.update(1)
+        run.on_step = step_done
         if kept:
             say(f"{len(kept)} notebook(s) already graded by an earlier run (use --force to grade them again).")
             run.feedback(list(kept))
@@ -147,13 +158,13 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
 
             say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each feedback page is "
                 "written as soon as its notebook is graded ...")
-            bar = tqdm(total=len(todo), unit="notebook", disable=not progress, file=sys.stderr)
             with timeline.phase("grading"):
                 records.update(run.grade(todo, on_graded=graded, also_hidden=(folder.resolve(), out),
-                                         on_done=lambda r: (bar.update(1), bar.set_postfix_str(r.student_id))))
-            bar.close()
+                                         on_done=lambda r: (ran.append(r.student_id), bar.set_postfix_str(
+                                             f"{len(ran)} run, last {r.student_id}"))))
+        bar.close()
         if gradable:
-            with timeline.phase("export"):
+            with timeline.phase("export", "nbgrader export"):
                 run.export(out / "nbgrader_export.csv")
     log = work.log.read_text() if work.log.exists() else ""
     results = [with_run(r, records[s.student_id]) if s.gradable and s.student_id in records else r
@@ -183,12 +194,39 @@ def _grade_with_nbgrader(course: Course, folder: Path, out: Path, say: Callable[
     logs.append(autograde_log)
     if any(r.status == "graded" for r in results):
         say("nbgrader generate_feedback and export ...")
-        with timeline.phase("feedback"):
+        with timeline.phase("feedback", "nbgrader generate_feedback"):
             logs.append(course.generate_feedback(withhold_hidden=hidden_messages == "hidden").log)
-        with timeline.phase("export"):
+        with timeline.phase("export", "nbgrader export"):
             logs.append(course.export(out / "nbgrader_export.csv").log)
     (out / "nbgrader.log").write_text("\n".join(logs))
     return results
+
+
+def _feedback_pages(course: Course, results: list[SubmissionResult], folder: Path) -> dict[str, str]:
+    """Copy the batch's feedback pages into ``folder`` and remove every other page there (a student
+    an earlier run graded who is not in this batch, or whose hand-in is no longer gradable), so that
+    no page outlives its row in the reports. ``student id -> page``, relative to the report folder."""
+    folder.mkdir(exist_ok=True)
+    pages = {}
+    for r in results:
+        page = course.feedback_html(r.student_id)
+        if r.status == "graded" and page.exists():
+            shutil.copyfile(page, folder / f"{r.student_id}.html")
+            pages[r.student_id] = f"{folder.name}/{r.student_id}.html"
+    kept = {f"{student}.html" for student in pages}
+    for old in folder.glob("*.html"):
+        if old.name not in kept:
+            old.unlink()
+    return pages
+
+
+def _remove_other_students(gradescope: Path, students: set[str]) -> None:
+    """Remove the ``results.json`` of students not in this batch (and their emptied folders)."""
+    for old in gradescope.glob("*/results.json"):
+        if old.parent.name not in students:
+            old.unlink()
+            with contextlib.suppress(OSError):
+                old.parent.rmdir()
 
 
 def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | None = None,
@@ -201,13 +239,21 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     ``"nbgrader"`` (plain ``nbgrader autograde``, one notebook at a time). ``hidden_messages``
     is ``"shown"`` or ``"hidden"``: whether feedback HTML and results.json show what failed
     hidden tests said (public tests' messages are always shown). Where the time went is
-    written to ``out_dir/work/phases.json`` (``timeline``).
+    written to ``out_dir/work/phases.json`` (``timeline``); with ``progress``, a bar and status
+    lines on stderr say what is being done.
+
+    The reports in ``out_dir`` are this batch's only: feedback pages and Gradescope results of
+    students not in it are removed. A ``folder`` with no hand-in in it raises
+    :class:`autograder.submissions.NotSubmissions` before anything is written.
     """
+    folder = Path(folder)
+    check_input(folder)  # before anything is written: a batch of nothing leaves the earlier reports as they were
     timeline = timeline or Timeline()
+    if progress:
+        timeline.status = sys.stderr
     course = Course(Path(course_dir or kit_root()).resolve(), assignment)
     out = Path(out_dir or course.path("grading")).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    folder = Path(folder)
     if engine == "nbgrader":
         results = _grade_with_nbgrader(course, folder, out, say, hidden_messages, timeline)
     else:
@@ -216,16 +262,12 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     missing = reports.missing_protections(results)
     if missing:
         say(missing)
-    with timeline.phase("reports"):
-        feedback_dir = out / "feedback"
-        feedback_dir.mkdir(exist_ok=True)
-        for r in results:
-            html = course.feedback_html(r.student_id)
-            if r.status == "graded" and html.exists():
-                shutil.copyfile(html, feedback_dir / f"{r.student_id}.html")
+    with timeline.phase("reports", "reports: grades.csv, feedback/, gradescope/, summary.html"):
+        pages = _feedback_pages(course, results, out / "feedback")
         reports.write_grades_csv(results, out / "grades.csv")
         reports.write_gradescope(results, out / "gradescope", hidden_messages)
-        reports.write_summary(results, out / "summary.html", course.assignment.title)
+        _remove_other_students(out / "gradescope", {r.student_id for r in results})
+        reports.write_summary(results, out / "summary.html", course.assignment.title, feedback_pages=pages)
     (out / "work").mkdir(exist_ok=True)
     timeline.write(out / "work" / "phases.json")
     return results

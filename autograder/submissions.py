@@ -14,10 +14,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
-from autograder.notebooks import grade_id, is_grade
-
 NOT_A_NOTEBOOK = "not a notebook: the file must be the assignment's .ipynb (got '{suffix}')."
 NOT_JSON = ("not a readable notebook ({error}). Download it again from Jupyter or Colab "
             "with File > Download > .ipynb, and submit that file.")
@@ -33,6 +29,14 @@ TOO_LARGE = ("the file is larger than {limit} MB once unpacked ({size} MB); a no
              "unpacked: hand in the notebook itself, with its outputs cleared if they are huge.")
 ZIP_TOO_LARGE = ("{name} would unpack to {size} MB, more than the {limit} MB allowed for one batch. Unpack it "
                  "yourself and grade the folder, or grade it in parts.")
+WHAT_A_BATCH_HOLDS = "one .ipynb file or one folder per student, named by student id"
+GIVE_INSTEAD = f"Give the folder that holds the submitted notebooks ({WHAT_A_BATCH_HOLDS}), or the LMS's zip of them."
+INPUT_MISSING = "{path} does not exist{where}. Check the path. " + GIVE_INSTEAD
+NOT_FOLDER_OR_ZIP = "{path} is neither a folder nor a .zip file. " + GIVE_INSTEAD
+NO_SUBMISSIONS = ("{path} holds no submissions: {what}. It should hold " + WHAT_A_BATCH_HOLDS + " (or be the LMS's "
+                  "zip of them). Nothing was graded, and the reports of an earlier run were left as they were.")
+NOTHING_IN_IT = "it is empty"
+ONLY_OTHER_FILES = "it holds no .ipynb file and no folder, only {names}"
 # What one hand-in and one whole LMS download may unpack to: a zip bomb stops here, before extraction.
 ENTRY_LIMIT = 64 * 1024**2
 ZIP_LIMIT = 8 * 1024**3
@@ -42,6 +46,53 @@ ID_LIMIT = 64
 
 class NotSubmissions(ValueError):
     """The input is neither a folder of submissions nor a readable zip of them."""
+
+
+def path_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a batch of submissions at all (it is missing, or neither a folder
+    nor a .zip), or ``None``; :func:`check_input` looks inside."""
+    path = Path(path)
+    if not path.exists():
+        where = "" if path.is_absolute() else f" (looked for in {Path.cwd()})"
+        return INPUT_MISSING.format(path=path, where=where)
+    if not (path.is_dir() or (path.is_file() and path.suffix == ".zip")):
+        return NOT_FOLDER_OR_ZIP.format(path=path)
+    return None
+
+
+def check_input(path: Path) -> None:
+    """Raise :class:`NotSubmissions`, saying what to give instead, unless ``path`` is a folder or
+    an LMS zip holding at least one hand-in: a ``.ipynb`` file or a folder (hidden files and the
+    archivers' own folders do not count). Cheap: a zip's listing is read, nothing unpacked."""
+    path = Path(path)
+    problem = path_problem(path)
+    if problem:
+        raise NotSubmissions(problem)
+    if path.is_file():
+        try:
+            with zipfile.ZipFile(path) as zipped:
+                entries = _top_entries([m for m in zipped.infolist() if _inside(m.filename)])
+        except (zipfile.BadZipFile, OSError) as error:
+            raise NotSubmissions(BAD_ZIP.format(name=path.name, error=error)) from error
+    else:
+        entries = {p.name: p.is_dir() for p in path.iterdir() if not p.name.startswith(".")}
+    if not any(is_dir or name.endswith(".ipynb") for name, is_dir in entries.items()):
+        others = sorted(entries)
+        listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        what = ONLY_OTHER_FILES.format(names=listed) if others else NOTHING_IN_IT
+        raise NotSubmissions(NO_SUBMISSIONS.format(path=path, what=what))
+
+
+def _top_entries(members: list[zipfile.ZipInfo]) -> dict[str, bool]:
+    """``name -> whether it is a folder``: the entries :func:`unpack` would give, from a zip's listing."""
+    paths = [(Path(m.filename).parts, m.is_dir()) for m in members]
+    paths = [(parts, is_dir) for parts, is_dir in paths if parts and not any(p.startswith(".") for p in parts)]
+    if len({parts[0] for parts, _ in paths}) == 1 and len({parts[1] for parts, _ in paths if len(parts) > 1}) > 1:
+        paths = [(parts[1:], is_dir) for parts, is_dir in paths if len(parts) > 1]  # one folder around it all
+    entries: dict[str, bool] = {}
+    for parts, is_dir in paths:
+        entries[parts[0]] = entries.get(parts[0], False) or is_dir or len(parts) > 1
+    return entries
 
 
 def unpack(archive: Path, into: Path, entry_limit: int = ENTRY_LIMIT,
@@ -133,6 +184,11 @@ def _notebook_in(folder: Path, notebook: str) -> tuple[Path | None, str | None]:
 
 def check_notebook(path: Path, test_ids: list[str], notebook: str) -> tuple[str | None, str | None]:
     """``(problem, note)`` for one notebook file against the assignment's test cell ids."""
+    # Imported here: the command line checks its arguments with this module before it loads nbformat.
+    import nbformat
+
+    from autograder.notebooks import grade_id, is_grade
+
     if path.suffix != ".ipynb":
         return NOT_A_NOTEBOOK.format(suffix=path.suffix or path.name), None
     try:

@@ -2,7 +2,8 @@
 
 Phases overlap (feedback pages are written while the workers grade the next notebooks), so
 each is an interval, not a share. ``grade`` writes them to ``<out>/work/phases.json`` and says
-them in one line at the end; the end-to-end benchmark (``bench/end_to_end.py``) reads them.
+them in one line at the end; the end-to-end benchmark (``bench/end_to_end.py``) reads them. On a
+terminal, the phases after the grading (the export, the reports) also say themselves as they run.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 PHASES = ("release check", "grading", "feedback", "export", "reports")
 
@@ -20,6 +22,8 @@ PHASES = ("release check", "grading", "feedback", "export", "reports")
 class Timeline:
     started: float = field(default_factory=time.monotonic)
     phases: dict[str, list[float]] = field(default_factory=dict)
+    # Where a phase with a status line says it (a terminal's stderr), or None: silent.
+    status: TextIO | None = None
 
     def now(self) -> float:
         return round(time.monotonic() - self.started, 3)
@@ -31,12 +35,21 @@ class Timeline:
         span[1] = now
 
     @contextlib.contextmanager
-    def phase(self, phase: str):
+    def phase(self, phase: str, status: str = ""):
+        """Time ``phase``; with a ``status`` line, say it as the phase begins (``status ...``) and
+        its seconds as it ends, so a TA sees what is being done after the last notebook."""
         begun = self.now()
+        shown = self.status if status else None
+        if shown:
+            shown.write(f"{status} ...")
+            shown.flush()
         try:
             yield
         finally:
             self.phases[phase] = [begun, self.now()]
+            if shown:
+                shown.write(f" {self.seconds(phase):.1f} s\n")
+                shown.flush()
 
     def seconds(self, phase: str) -> float:
         begun, ended = self.phases.get(phase, (0.0, 0.0))
