@@ -21,7 +21,6 @@ CSV_COLUMNS = ["student_id", "file", "status", "autograded_score", "autograded_m
                "manual_max", "failed_tests", "reason", "review", "isolation"]
 REVIEW = "flagged"  # the review column of a flagged submission: its score stands until a TA looks
 
-
 TABLE_HEADER = ("student", "file", "status", "points", "failed tests / reason")
 ALL_FAILED = "all {count} tests failed"
 SOME_FAILED = "{count} of {total} {tests} failed: {names}"
@@ -29,6 +28,11 @@ SOME_FAILED = "{count} of {total} {tests} failed: {names}"
 NARROWEST_LAST_COLUMN = 24
 MOST_LINES = 4  # of one row's last column in a terminal; the reports hold the whole text
 CUT_SHORT = "(… cut short here: grades.csv and summary.html hold the whole text.)"
+# The summary page: notes longer than NOTE_CHARS open on a click, and so do lists of more than
+# SHOWN_TESTS lost tests; the time histogram has at most TIME_BINS bars, whatever the class size.
+NOTE_CHARS = 90
+SHOWN_TESTS = 3
+TIME_BINS = 30
 
 
 def _points(x: float) -> str:
@@ -82,7 +86,7 @@ def score_table(results: list[SubmissionResult], width: int | None = None) -> st
         lines += [margin + line for line in (wrapped[1:] if beside else wrapped)]
     lines.insert(1, "-" * min(usable or 120, max(_columns(line.rstrip()) for line in lines)))
     if cut:
-        lines.append(CUT_SHORT)
+        lines += textwrap.wrap(CUT_SHORT, usable)
     graded = [r for r in results if r.status == GRADED]
     manual = max((r.manual_max for r in results), default=0)
     by_hand = f" Written answers ({_points(manual)} points) are graded by hand in formgrader." if manual else ""
@@ -172,15 +176,16 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _charts(graded: list[SubmissionResult]) -> list[str]:
-    """The score histogram, the pass rate per test and the distribution of the time per
-    submission: three pictures whatever the size of the class."""
+def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
+    """The summary page's charts as ``(description, matplotlib figure)``: the score histogram,
+    the pass rate per test and the distribution of the time per submission; three pictures,
+    whatever the size of the class. The caller closes the figures."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-    def count_axis(axis) -> None:  # counts of submissions: whole numbers only
+    def count_axis(axis) -> None:  # counts of submissions and points: whole numbers only
         axis.set_major_locator(MaxNLocator(integer=True))
 
     figures = []
@@ -194,8 +199,7 @@ def _charts(graded: list[SubmissionResult]) -> list[str]:
     ax.set_xlabel(f"autograded points (of {top:g})")
     ax.set_ylabel("submissions")
     ax.set_title(f"Scores: median {_median(scores):g} of {top:g}")
-    figures.append(_figure_html(fig, "Histogram of the autograded scores"))
-    plt.close(fig)
+    figures.append(("Histogram of the autograded scores", fig))
 
     names = [t.grade_id for t in graded[0].tests]
     rates = [sum(r.test(n).passed for r in graded) / len(graded) for n in names]
@@ -207,21 +211,42 @@ def _charts(graded: list[SubmissionResult]) -> list[str]:
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(f"share of the {len(graded)} graded submissions that pass")
     ax.set_title("Pass rate per test")
-    figures.append(_figure_html(fig, "Pass rate of each test"))
-    plt.close(fig)
+    figures.append(("Pass rate of each test", fig))
 
     seconds = [r.seconds for r in graded if r.seconds is not None]
     if seconds:
+        # A few runs stopped at the wall limit would squeeze everyone else into one bar: the
+        # runs far slower than most share one dark bar at the right.
+        ordered = sorted(seconds)
+        cap = max(2 * ordered[int(0.9 * (len(ordered) - 1))], 1.0)
+        over = [s for s in seconds if s > cap]
+        bins = max(5, min(TIME_BINS - 1, len(seconds) // 5))
+        step = (cap if over else max(seconds)) / bins
+        edges = [i * step for i in range(bins + 1 + bool(over))]
         fig, ax = plt.subplots(figsize=(7, 3))
-        ax.hist(seconds, bins=max(5, min(30, len(seconds) // 5)), color="#c44e52", edgecolor="white")
+        _, _, patches = ax.hist([min(s, cap + step / 2) for s in seconds], bins=edges, color="#c44e52",
+                                edgecolor="white")
+        if over:
+            patches[-1].set_facecolor("#6b1d1f")
+            ax.annotate(f"{len(over)} over {cap:.0f} s", (edges[-1], len(over)), xytext=(0, 3),
+                        textcoords="offset points", ha="right", va="bottom", fontsize=8)
         ax.axvline(_median(seconds), color="#333333", linestyle="--", linewidth=1)
         count_axis(ax.yaxis)
         ax.set_xlabel("seconds a notebook ran")
         ax.set_ylabel("submissions")
         ax.set_title(f"Time per submission: median {_median(seconds):.0f} s (dashed), slowest {max(seconds):.0f} s")
-        figures.append(_figure_html(fig, "Histogram of the time each submission ran"))
-        plt.close(fig)
+        figures.append(("Histogram of the time each submission ran", fig))
     return figures
+
+
+def _charts(graded: list[SubmissionResult]) -> list[str]:
+    import matplotlib.pyplot as plt
+
+    pictures = []
+    for alt, fig in summary_figures(graded):
+        pictures.append(_figure_html(fig, alt))
+        plt.close(fig)
+    return pictures
 
 
 def _slowest(graded: list[SubmissionResult], count: int = 5) -> str:
@@ -260,9 +285,6 @@ def _score_cell(r: SubmissionResult, feedback_pages: dict[str, str]) -> str:
     return f'<a href="{html.escape(quote(page))}">{score}</a>' if page else score
 
 
-# Notes longer than this open on a click; tests lost beyond these many are said as "and N more".
-NOTE_CHARS = 90
-SHOWN_TESTS = 3
 STYLE = ("body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ddd;padding:4px 8px;"
          "text-align:left;vertical-align:top}table{border-collapse:collapse}th{position:sticky;top:0;"
          "background:#fff}tr.flagged{background:#fff3cd}.warn{color:#8a4b00}td.notes{max-width:36em}"
