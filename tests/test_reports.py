@@ -200,3 +200,51 @@ def test_the_summary_of_300_students_opens_in_a_browser(tmp_path):
     subprocess.run([*browser, f"--screenshot={shot}", "--window-size=1400,3000", page], capture_output=True,
                    timeout=120)
     assert shot.stat().st_size > 50_000
+
+
+# The report folder after a real batch.
+
+def test_the_report_folder_holds_this_batch_only_and_the_phases_after_grading_say_themselves(tmp_path, capsys):
+    """A student an earlier run graded who is not in this batch, and one whose hand-in is no longer
+    a notebook, keep no feedback page or Gradescope result; with progress on, the bar counts the
+    written pages and the export and the reports each say themselves."""
+    from autograder import grading
+    from autograder.course import scratch_course
+    from autograder.engine import config
+    from tests.builders import EXAMPLES
+
+    course = scratch_course(tmp_path / "course")
+    out = tmp_path / "out"
+    for student in ("zed", "ivy"):  # what an earlier run left
+        (out / "gradescope" / student).mkdir(parents=True)
+        (out / "gradescope" / student / "results.json").write_text("{}")
+    (out / "feedback").mkdir()
+    (out / "feedback" / "zed.html").write_text("zed's page")
+    (out / "feedback" / "ivy.html").write_text("ivy's page, when it was a notebook")
+    (out / "feedback" / "notes.txt").write_text("not a page of the kit's")
+    handins = tmp_path / "handins"
+    handins.mkdir()
+    shutil.copyfile(EXAMPLES / "ben.ipynb", handins / "ben.ipynb")
+    shutil.copyfile(EXAMPLES / "ivy.txt", handins / "ivy.txt")
+
+    results = grading.grade_folder(handins, course.root, out, say=lambda _: None, progress=True,
+                                   settings=config.settings(course.config, workers=1))
+    assert [(r.student_id, r.status) for r in results] == [("ben", "graded"), ("ivy", "rejected")]
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["ben.html", "notes.txt"]
+    assert sorted(p.name for p in (out / "gradescope").iterdir()) == ["ben", "ivy"]
+    assert '<a href="feedback/ben.html">0 / 33</a>' in (out / "summary.html").read_text()
+    said = capsys.readouterr().err
+    assert re.search(r"graded: 100%.*1/1", said), said
+    assert re.search(r"^nbgrader export \.\.\. \d+\.\d s$", said, re.MULTILINE), said
+    assert re.search(r"^reports: grades\.csv, feedback/, gradescope/, summary\.html \.\.\. \d+\.\d s$", said,
+                     re.MULTILINE), said
+
+
+def test_the_readmes_sample_table_is_what_a_100_column_terminal_shows():
+    from autograder.course import kit_root
+
+    readme = (kit_root() / "README.md").read_text()
+    sample = readme[readme.index("```\nstudent  file") + 4:]
+    sample = sample[:sample.index("```")].splitlines()
+    table = reports.score_table(examples(), width=100).splitlines()
+    assert [line for line in sample if line != "..."] == table[:len(sample) - 1]
