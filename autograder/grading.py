@@ -134,13 +134,13 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
         records: dict = dict(kept)
         # The bar counts students whose grades and feedback page are written, not notebooks run:
         # it ends when the batch's last page is written.
-        bar = tqdm(total=len(todo), unit="notebook", desc="graded", disable=not (progress and todo), file=sys.stderr)
+        bar = None
         ran: list[str] = []
 
         def step_done(done) -> None:
             if done.feedback or done.step == FEEDBACK:
                 timeline.mark("feedback")
-            if done.step == AUTOGRADE:
+            if done.step == AUTOGRADE and bar is not None:
                 bar.update(1)
         run.on_step = step_done
         if kept:
@@ -158,11 +158,12 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
 
             say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each feedback page is "
                 "written as soon as its notebook is graded ...")
+            bar = tqdm(total=len(todo), unit="notebook", desc="graded", disable=not progress, file=sys.stderr)
             with timeline.phase("grading"):
                 records.update(run.grade(todo, on_graded=graded, also_hidden=(folder.resolve(), out),
                                          on_done=lambda r: (ran.append(r.student_id), bar.set_postfix_str(
-                                             f"{len(ran)} run, last {r.student_id}"))))
-        bar.close()
+                                             f"notebooks run: {len(ran)}, last: {r.student_id}"))))
+            bar.close()
         if gradable:
             with timeline.phase("export", "nbgrader export"):
                 run.export(out / "nbgrader_export.csv")
