@@ -203,3 +203,18 @@ def test_the_examples_folder_passes_the_input_check():
     with contextlib.redirect_stderr(buffer):
         assert cli.parser().parse_args(["grade", str(EXAMPLES)]).folder == EXAMPLES
     assert buffer.getvalue() == ""
+
+
+def test_a_run_that_loads_nbgrader_still_skips_what_its_schemas_never_use(tmp_path):
+    """``__main__`` marks the unused grammar package before anything imports jsonschema: a command
+    that goes as far as loading nbgrader's configuration and steps never loads it."""
+    from autograder.engine.nbgrader_changes import UNUSED
+
+    course = scratch_course(tmp_path / "course")
+    (tmp_path / "empty").mkdir()
+    done = _run("grade", str(tmp_path / "empty"), "--course-dir", str(course.root), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1 and "holds no submissions: it is empty" in _said(done)
+    imported = _imported(done)
+    assert "nbgrader" in imported and "jsonschema" in imported
+    # jsonschema asks for it and finds it marked absent: none of its grammar modules is loaded.
+    assert not [m for m in imported if m.startswith(f"{UNUSED}.")]
