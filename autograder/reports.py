@@ -221,7 +221,7 @@ def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
         cap = max(2 * ordered[int(0.9 * (len(ordered) - 1))], 1.0)
         over = [s for s in seconds if s > cap]
         bins = max(5, min(TIME_BINS - 1, len(seconds) // 5))
-        step = (cap if over else max(seconds)) / bins
+        step = (cap if over else max(max(seconds), 1.0)) / bins
         edges = [i * step for i in range(bins + 1 + bool(over))]
         fig, ax = plt.subplots(figsize=(7, 3))
         _, _, patches = ax.hist([min(s, cap + step / 2) for s in seconds], bins=edges, color="#c44e52",
