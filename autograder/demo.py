@@ -11,7 +11,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from autograder.course import kit_root, scratch_course
+from autograder.engine import nbgrader_changes
+
+nbgrader_changes.skip_unused_imports()  # as `python -m autograder` does, before anything imports jsonschema
+
+from autograder.course import kit_root, scratch_course  # noqa: E402
 
 EXAMPLES = Path("examples") / "submissions"
 
