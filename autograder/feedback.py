@@ -3,6 +3,10 @@
 A check raises :class:`CheckFailed`, an ``AssertionError`` whose message is written for the
 student. In a notebook, IPython shows only that message instead of a traceback through
 the kit's internals (``_render_traceback_``), so nbgrader's feedback reads as a sentence.
+The message is rendered in lines of at most :data:`WIDTH` columns, broken between words:
+formgrader and the feedback page show an error in a box that does not wrap, where a
+one-line message would run off its right edge. ``str(error)`` keeps one line per paragraph
+(for reports, CSV files and tests that look for words in it).
 
 Tensor comparisons follow ``torch.testing``'s anatomy: what was compared, shape and dtype
 first, then how many elements differ and the worst difference with its index and the
@@ -21,13 +25,40 @@ import torch
 
 NOT_IMPLEMENTED = "not implemented yet"
 NOT_DEFINED = "is not defined"
+# The widest line of a rendered message: a notebook's output box, formgrader's and the feedback
+# page's all show this many monospace columns without scrolling.
+WIDTH = 96
+
+
+def wrap(text: str, width: int = WIDTH) -> list[str]:
+    """``text`` as lines of at most ``width`` columns, broken only between words.
+
+    Each line of ``text`` (a paragraph: the message, ``Hint: ...``, ``Likely cause: ...``)
+    starts a new line, and its continuation lines keep its indentation. A word longer than
+    ``width`` (a long path or tensor) is never split: it gets a line of its own. Written here
+    rather than with ``textwrap`` so that a student cell cannot change how it works (the guard
+    restores the kit's own modules before each test cell).
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        body = paragraph.lstrip(" ")
+        indent = paragraph[: len(paragraph) - len(body)]
+        line = ""
+        for word in body.split(" "):
+            if line and len(indent) + len(line) + 1 + len(word) > width:
+                lines.append(indent + line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append((indent + line).rstrip())
+    return lines
 
 
 class CheckFailed(AssertionError):
-    """A failed check; ``str(error)`` is the whole message the student sees."""
+    """A failed check; ``str(error)`` is the whole message the student sees, one line per paragraph."""
 
     def _render_traceback_(self) -> list[str]:
-        return [f"CheckFailed: {self}"]
+        return wrap(f"CheckFailed: {self}")
 
 
 def fail(message: str, hint: str = "") -> None:
