@@ -240,7 +240,10 @@ def test_hidden_tests_coming_back_are_not_reported_but_an_edited_test_cell_is(wo
     output = workflow.outputs["nbgrader autograde lstm_gru"]
     assert CHECKSUM_WARNING.findall(output) == [EDITED_TEST]  # mal's, once; none for ada or cleo
     scores = {row["student_id"]: row for row in _export_rows(workflow.course)}
-    assert float(scores["mal"]["raw_score"]) == float(scores["ada"]["raw_score"])  # nbgrader ran the real test
+    # mal is ada with one test cell gutted: nbgrader ran the instructor's test, and it passed.
+    # (ada's written answers were graded by hand in formgrader, mal's were not.)
+    assert float(scores["mal"]["raw_score"]) == 33.0
+    assert float(scores["ada"]["raw_score"]) == 33.0 + 2 * 2.5
 
 
 def _export_rows(course: Course) -> list[dict]:
