@@ -54,7 +54,7 @@ PUBLIC_MESSAGES = {
     "p3_gru_hc": ("test_p3_shapes", (
         "Calling a `GRUTagger` on a sentence of 5 words raised\n"
         "ValueError: not enough values to unpack (expected 2, got 1).\n"
-        "nn.GRU returns `(output, h_n)`; h_n is a single tensor, not an `(h, c)` tuple:\n"
+        "nn.GRU returns `(output, h_n)`, and its h_n is one tensor, not a pair `(h, c)`:\n"
         "write `gru_out, _ = self.gru(...)`.")),
     "p2_evaluate_percent": ("test_p2_evaluate", (
         "`evaluate` returned 44.4444 for a model that tags every word NN;\n"
