@@ -27,8 +27,8 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder.assignments.lstm_gru.checks import judged, part2
 from autograder.assignments.lstm_gru import data
+from autograder.assignments.lstm_gru.checks import judged, part2
 from autograder.engine.manifest import available
 from autograder.feedback import WIDTH, CheckFailed, problem_of, wrap
 from autograder.notebooks import grade_id, is_autograded_test, is_solution, read, solved_source
@@ -177,9 +177,9 @@ def test_a_check_failed_renders_wrapped_but_its_text_keeps_one_line_per_paragrap
 
 
 def test_a_long_check_message_fits_the_box_in_a_kernel_and_on_the_feedback_page(tmp_path):
-    cells = [new_code_cell("from autograder.feedback import fail\nfail(" + repr(LONG.split("\nHint: ")[0]) + ", "
-                           + repr(LONG.split("\nHint: ")[1]) + ")")]
-    nb = _run_in_a_fresh_kernel(new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}), tmp_path)
+    raising = new_code_cell(f"from autograder.feedback import CheckFailed\nraise CheckFailed({LONG!r})")
+    nb = new_notebook(cells=[raising], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    nb = _run_in_a_fresh_kernel(nb, tmp_path)
     error = nb.cells[0].outputs[0]
     assert (error.ename, error.evalue) == ("CheckFailed", LONG)
     assert len(error.traceback) > 3 and all(len(ANSI.sub("", line)) <= WIDTH for line in error.traceback)
@@ -197,8 +197,8 @@ def _stores(tree: ast.AST) -> set[str]:
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
     names |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
     names |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
-    names |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
-              for a in n.names}
+    names |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+              if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
     return names
 
 
