@@ -22,38 +22,10 @@ from typing import Any, Callable
 
 import torch
 
+from autograder.wrapping import WIDTH, wrap  # noqa: F401 - WIDTH: part of what this module offers
 
 NOT_IMPLEMENTED = "not implemented yet"
 NOT_DEFINED = "is not defined"
-# The widest line of a rendered message: a notebook's output box, formgrader's and the feedback
-# page's all show this many monospace columns without scrolling.
-WIDTH = 96
-
-
-def wrap(text: str, width: int = WIDTH) -> list[str]:
-    """``text`` as lines of at most ``width`` columns, broken only between words.
-
-    Each line of ``text`` (a paragraph: the message, ``Hint: ...``, ``Likely cause: ...``)
-    starts a new line, and its continuation lines keep its indentation. A word longer than
-    ``width`` (a long path or tensor) is never split: it gets a line of its own. Written here
-    rather than with ``textwrap`` so that a student cell cannot change how it works (the guard
-    restores the kit's own modules before each test cell).
-    """
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        body = paragraph.lstrip(" ")
-        indent = paragraph[: len(paragraph) - len(body)]
-        line = ""
-        for word in body.split(" "):
-            if line and len(indent) + len(line) + 1 + len(word) > width:
-                lines.append(indent + line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        lines.append((indent + line).rstrip())
-    return lines
-
-
 class CheckFailed(AssertionError):
     """A failed check; ``str(error)`` is the whole message the student sees, one line per paragraph."""
 

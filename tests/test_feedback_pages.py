@@ -73,3 +73,22 @@ def test_written_answers_nobody_graded_yet_say_so_in_the_kits_feedback(graded_ex
     assert ada.count("Not graded yet: your TA grades this answer by hand.") == 2
     # ben left "YOUR ANSWER HERE": nbgrader scores an unanswered question 0 itself, no TA needed.
     assert "Not graded yet" not in text("ben")
+
+
+def test_the_kits_own_error_lines_fit_the_box(tmp_path):
+    """Errors the engine writes itself (a notebook that never reached the grader's evaluation, a
+    run that stopped) are wrapped like a check's message, not one line off the edge of the box."""
+    from autograder.engine import judge, replay
+    from autograder.wrapping import WIDTH
+
+    long_reason = "the notebook's process ended before this cell ran: " + "it was stopped by the kit " * 6
+    for output in (replay.not_run_output(long_reason),):
+        assert len(output["traceback"]) > 1 and max(map(len, output["traceback"])) <= WIDTH
+        assert " ".join(output["traceback"]) == f"NotRun: {long_reason}".strip()
+    # A judged test cell whose check never asked the grader: the engine writes the error itself.
+    cells = {"7": {"outputs": []}}
+    overruled = judge.enforce(cells, {7: "test_p2_heldout_accuracy"}, [],
+                              {"heldout": ("test_p2_heldout_accuracy", None)})
+    traceback = cells["7"]["outputs"][0]["traceback"]
+    assert overruled and len(traceback) > 1 and max(map(len, traceback)) <= WIDTH
+    assert " ".join(traceback) == "{}: {}".format(*judge.NEVER_ASKED)

@@ -22,6 +22,8 @@ import json
 import os
 from typing import Callable
 
+from autograder.wrapping import wrap
+
 OVERRULED = ("CheckFailed", "The grader's own evaluation of the hidden test sentences ({accuracy:.1%}, at least "
              "{threshold:.0%} needed) does not match what this notebook reported for this test.")
 NEVER_ASKED = ("CheckFailed", "This test's hidden check never reached the grader's evaluation of the hidden test "
@@ -131,6 +133,6 @@ def enforce(cells: dict, grade_ids: dict[int, str], verdicts: list[dict], judged
         ename, text = OVERRULED if verdict else NEVER_ASKED
         evalue = text.format(**verdict) if verdict else text
         record["outputs"].append({"output_type": "error", "ename": ename, "evalue": evalue,
-                                  "traceback": [f"{ename}: {evalue}"]})
+                                  "traceback": wrap(f"{ename}: {evalue}")})
         overruled.append(f"{gid}: {evalue}")
     return overruled

@@ -58,6 +58,7 @@ from traitlets.config import Config  # noqa: E402
 
 from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, RELEASE, NbgraderStep, StepDone,  # noqa: E402
                                         WorkFolder)
+from autograder.wrapping import wrap  # noqa: E402
 
 
 class ReplayMismatch(RuntimeError):
@@ -65,7 +66,7 @@ class ReplayMismatch(RuntimeError):
 
 
 def not_run_output(why: str) -> dict:
-    return {"output_type": "error", "ename": "NotRun", "evalue": why, "traceback": [f"NotRun: {why}"]}
+    return {"output_type": "error", "ename": "NotRun", "evalue": why, "traceback": wrap(f"NotRun: {why}")}
 
 
 class FromRecords(NbGraderPreprocessor):
