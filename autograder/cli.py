@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 from autograder.assignments import DEFAULT
-from autograder.course import Course, kit_root
+from autograder.course import Course, NbgraderFailed, kit_root
 from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
 from autograder.engine.protocol import Settings
-from autograder.submissions import path_problem
+from autograder.submissions import NotSubmissions, path_problem
 
 PROG = "python -m autograder"
 DESCRIPTION = "Grade the notebooks of the course's assignments with nbgrader, hidden tests included."
@@ -232,9 +232,6 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    from autograder.course import NbgraderFailed
-    from autograder.submissions import NotSubmissions
-
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ import csv
 import html
 import io
 import json
+import statistics
 import textwrap
 import unicodedata
 import warnings
@@ -170,12 +171,6 @@ def _figure_html(fig, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
     """The summary page's charts as ``(description, matplotlib figure)``: the score histogram,
     the pass rate per test and the distribution of the time per submission; three pictures,
@@ -198,7 +193,7 @@ def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
     count_axis(ax.yaxis)
     ax.set_xlabel(f"autograded points (of {top:g})")
     ax.set_ylabel("submissions")
-    ax.set_title(f"Scores: median {_median(scores):g} of {top:g}")
+    ax.set_title(f"Scores: median {statistics.median(scores):g} of {top:g}")
     figures.append(("Histogram of the autograded scores", fig))
 
     names = [t.grade_id for t in graded[0].tests]
@@ -230,11 +225,12 @@ def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
             patches[-1].set_facecolor("#6b1d1f")
             ax.annotate(f"{len(over)} over {cap:.0f} s", (edges[-1], len(over)), xytext=(0, 3),
                         textcoords="offset points", ha="right", va="bottom", fontsize=8)
-        ax.axvline(_median(seconds), color="#333333", linestyle="--", linewidth=1)
+        median = statistics.median(seconds)
+        ax.axvline(median, color="#333333", linestyle="--", linewidth=1)
         count_axis(ax.yaxis)
         ax.set_xlabel("seconds a notebook ran")
         ax.set_ylabel("submissions")
-        ax.set_title(f"Time per submission: median {_median(seconds):.0f} s (dashed), slowest {max(seconds):.0f} s")
+        ax.set_title(f"Time per submission: median {median:.0f} s (dashed), slowest {max(seconds):.0f} s")
         figures.append(("Histogram of the time each submission ran", fig))
     return figures
 

@@ -13,8 +13,7 @@ gradebook's cell with its hidden tests removed; any other change is still report
 
 from __future__ import annotations
 
-import copy
-
+from nbformat import NotebookNode
 from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
 
@@ -34,13 +33,17 @@ class RestoreTestCells(OverwriteCells):
             source = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
         except MissingEntry:
             return False
-        released = copy.deepcopy(cell)
-        released.source = source.source
+        released = NotebookNode(source=source.source)
         try:  # the course's own delimiters, as generate_assignment removed them
-            ClearHiddenTests(config=self.config)._remove_hidden_test_region(released)
+            self._hidden_tests()._remove_hidden_test_region(released)
         except RuntimeError:
             return False
-        return released.source == cell.source and released.cell_type == source.cell_type
+        return released.source == cell.source and cell.cell_type == source.cell_type
+
+    def _hidden_tests(self) -> ClearHiddenTests:
+        if getattr(self, "_hider", None) is None:
+            self._hider = ClearHiddenTests(config=self.config)
+        return self._hider
 
     def report_change(self, name, attr, old, new) -> None:
         if attr == "checksum" and getattr(self, "_as_released", False):

@@ -82,3 +82,11 @@ def direct_job(name: str, source: str, runs: Path, settings: Settings, isolate: 
 def pool_for(course: Course, size: int, logs: Path) -> WorkerPool:
     """The batch's own worker pool for ``course``."""
     return WorkerPool(size, batch.worker_start(course), grading_environment(), logs)
+
+
+def page_text(page: str) -> str:
+    """What a reader sees of an HTML page: its text, tags dropped and entities read."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", page))

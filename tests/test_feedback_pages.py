@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.builders import page_text
 
 # WCAG's contrast ratio for large text; code in a traceback below it is hard to read on white.
 LEGIBLE = 3.0
@@ -62,11 +63,9 @@ def test_tracebacks_in_feedback_are_legible_on_the_white_page(graded_examples, s
 
 
 def test_written_answers_nobody_graded_yet_say_so_in_the_kits_feedback(graded_examples):
-    import html
-
     def text(student):
         page = (graded_examples.out / "feedback" / f"{student}.html").read_text()
-        return html.unescape(re.sub(r"<[^>]+>", "", page))
+        return page_text(page)
 
     ada = text("ada")
     assert "Not graded yet: 2 answers, worth 6 points, are graded by hand." in ada

@@ -15,7 +15,7 @@ import pytest
 
 from autograder.notebooks import autograded_tests, read
 from autograder.course import kit_root
-from tests.builders import kit_course
+from tests.builders import kit_course, page_text
 
 POINTS = autograded_tests(read(kit_course().source_notebook))
 ALL_TESTS = list(POINTS)
@@ -203,10 +203,8 @@ def test_feedback_html_can_withhold_hidden_test_code_and_messages(graded_example
     from autograder.course import Course
     from autograder.hidden_feedback import HIDDEN_MESSAGE
 
-    import html
-
     def text(page: str) -> str:
-        return html.unescape(re.sub(r"<[^>]+>", "", page))
+        return page_text(page)
 
     shown = text((graded_examples.out / "feedback" / "dev.html").read_text())
     assert "not an `(h, c)` tuple" in shown and "part3.check_hidden_state" in shown
@@ -227,7 +225,6 @@ def test_feedback_pages_and_the_export_are_exactly_nbgraders(tmp_path, hidden_me
     """The kit writes each feedback page as its notebook finishes, and the export once at the end,
     with nbgrader's own apps in one process; nbgrader's commands, run by hand on the same
     course afterwards, write the very same files."""
-    import html
     import shutil
 
     from autograder import grading
@@ -247,7 +244,7 @@ def test_feedback_pages_and_the_export_are_exactly_nbgraders(tmp_path, hidden_me
     for student in ("cleo", "dev"):
         by_nbgrader = course.feedback_html(student).read_text()
         assert by_nbgrader == (out / "feedback" / f"{student}.html").read_text(), student
-        text = html.unescape(re.sub(r"<[^>]+>", "", by_nbgrader))
+        text = page_text(by_nbgrader)
         assert ("part3.check_hidden_state" in text) == (hidden_messages == "shown")
     course.export(tmp_path / "export.csv")
     assert (tmp_path / "export.csv").read_text() == (out / "nbgrader_export.csv").read_text()

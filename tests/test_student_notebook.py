@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
-import html
 import importlib
 import io
 import re
@@ -32,7 +31,7 @@ from autograder.assignments.lstm_gru.checks import judged, part2
 from autograder.engine.manifest import available
 from autograder.feedback import WIDTH, CheckFailed, problem_of, wrap
 from autograder.notebooks import grade_id, is_autograded_test, is_solution, read, solved_source
-from tests.builders import EXAMPLES, kit_course, submission
+from tests.builders import EXAMPLES, kit_course, page_text, submission
 from tests.labelled.cases import WRONG
 
 ASSIGNMENTS = available(kit_course().config.source_dir)
@@ -186,7 +185,7 @@ def test_a_long_check_message_fits_the_box_in_a_kernel_and_on_the_feedback_page(
     # nbgrader's feedback page and formgrader render notebooks with nbconvert's classic template.
     page, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
     box = re.search(r'output_error">\s*<pre>(.*?)</pre>', page, re.S).group(1)
-    shown = html.unescape(re.sub(r"<[^>]+>", "", box)).strip("\n").splitlines()
+    shown = page_text(box).strip("\n").splitlines()
     assert shown == [ANSI.sub("", line) for line in error.traceback]
     assert max(len(line) for line in shown) <= WIDTH
 

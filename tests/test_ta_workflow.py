@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 from autograder.course import Course, kit_root, scratch_course
-from tests.builders import EXAMPLES
+from tests.builders import EXAMPLES, page_text
 
 README = kit_root() / "README.md"
 ASSIGNMENT = "lstm_gru"
@@ -265,11 +265,9 @@ def test_formgrader_serves_the_class_over_http(workflow):
 
 
 def test_feedback_marks_written_answers_not_graded_yet_until_a_ta_grades_them(workflow):
-    import html
-
     def text(student):
         page = workflow.course.feedback_html(student).read_text()
-        return page, html.unescape(re.sub(r"<[^>]+>", "", page))
+        return page, page_text(page)
 
     page, cleo = text("cleo")  # not graded by hand
     note = cleo.index("Not graded yet: 2 answers, worth 6 points, are graded by hand.")
