@@ -44,12 +44,25 @@ def test_no_attack_gains_unflagged_no_classmate_moves_no_secret_is_read_nothing_
 def test_hooks_into_the_shell_and_replaced_checks_earn_nothing(graded):
     """Prevented, not only flagged: the test cells run on the kit's own path with its own tools."""
     for name in ("hook_custom_exc", "hook_showtraceback", "hook_input_transformer", "hook_ast_transformer",
-                 "hook_run_cell", "checks_by_alias", "checks_by_exec", "checks_by_importlib", "checks_by_sys_modules",
+                 "hook_run_cell", "hook_compiler", "checks_by_alias", "checks_by_exec", "checks_by_importlib", "checks_by_sys_modules",
                  "checks_by_pickle", "thresholds_lowered", "torch_patched", "builtins_patched", "torch_function_mode",
                  "reference_import", "reference_by_gc", "patching_thread"):
         result = graded.result_of(name)
         assert result.status == GRADED and result.score == 0, (name, result.score, result.reason)
         assert result.flagged, name
+
+
+def test_a_replaced_compiler_empties_no_test_cell(graded):
+    """Test cells are compiled with the kit's own tools, not the shell's (replaceable) compiler:
+    with it replaced, the student's own cells compile to nothing, and every test still runs on
+    the untouched release and fails."""
+    from autograder.notebooks import is_solution
+
+    result = graded.result_of("hook_compiler")
+    cells = read(graded.course.autograded_notebook(result.student_id)).cells
+    stubs = [c for c in cells if c.cell_type == "code" and is_solution(c)]
+    assert stubs and not any(o.output_type == "error" for c in stubs for o in c.outputs)  # it took hold
+    assert result.status == GRADED and result.score == 0 and len(result.failed_tests) == len(result.tests)
 
 
 @ROOT_ONLY

@@ -88,6 +88,23 @@ type(_ip).run_cell = _run_nothing
 _ip.run_cell = lambda raw_cell, *a, **k: _run_nothing(_ip, raw_cell, *a, **k)
 '''
 
+# The shell compiles each cell with ipykernel's compiler (as the kernel nbgrader runs does, for the
+# same tracebacks): replaced, on the shell and on its class, by one that compiles every later
+# cell, test cells included, to nothing (the shell compiles a cell statement by statement, so it
+# takes hold at once).
+COMPILER = '''
+import ast
+import ipykernel.compiler as _compiler
+class _Nothing(_compiler.XCachingCompiler):
+    def __call__(self, source, filename, symbol, *args, **kwargs):
+        return compile("pass", filename, symbol)
+    def ast_parse(self, source, filename="<unknown>", symbol="exec"):
+        return ast.parse("pass", filename, symbol)
+_compiler.XCachingCompiler.__call__ = _Nothing.__call__
+_compiler.XCachingCompiler.ast_parse = _Nothing.ast_parse
+get_ipython().compile = _Nothing()
+'''
+
 # --- forged results --------------------------------------------------------------------------------
 
 FORGED_RECORDS = '''
@@ -492,6 +509,8 @@ ATTACKS = [
     Attack("hook_input_transformer", "an input transformer that empties every later cell", INPUT_TRANSFORMER),
     Attack("hook_ast_transformer", "an AST transformer that empties every later cell", AST_TRANSFORMER),
     Attack("hook_run_cell", "run_cell replaced", RUN_CELL),
+    Attack("hook_compiler", "the shell's compiler replaced by one that compiles every later cell to nothing",
+           COMPILER),
     Attack("forged_records", "a 'no error' record per cell written to the results channel, then os._exit",
            FORGED_RECORDS),
     Attack("forged_records_decoded", "the same, hidden in exec of base64 text",
