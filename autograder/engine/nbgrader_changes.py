@@ -31,6 +31,16 @@ differently. None of them changes what nbgrader decides:
   the tests); nbconvert highlights each again with pygments on every page. The batch's
   feedback remembers each highlighted cell by everything the highlighting depends on
   (:func:`remember_highlighting`).
+* nbconvert's HTML exporter ends every page by parsing it whole with BeautifulSoup, changing
+  a few attributes and writing it out again: most of a page's time, spent on the thousands of
+  ``<span>``s inside its code and output blocks, which those changes never touch. The batch's
+  pages are parsed without those blocks, which are put back as BeautifulSoup writes them;
+  the page is the same, byte for byte (:func:`quicker_page_markup`,
+  :mod:`autograder.engine.page_markup`).
+* A new gradebook is stamped with the newest revision of nbgrader's database schema, which
+  nbgrader learns by running ``alembic heads`` in a new Python process (about 2 s of CPU,
+  nearly all of it importing nbgrader again). The batch asks alembic in its own process,
+  which has nbgrader loaded already; the revision is the same (:func:`schema_revision_in_process`).
 """
 
 from __future__ import annotations
@@ -201,3 +211,35 @@ def remember_highlighting(size: int = 4096) -> None:
         return remembered[key]
 
     Highlight2HTML.__call__ = highlighted
+
+
+def quicker_page_markup() -> bool:
+    """nbconvert's HTML exporter parsing its pages with :func:`~autograder.engine.page_markup.page_soup`,
+    when the installed BeautifulSoup writes the check's sample as it does; whether it does."""
+    require_supported_nbgrader()
+    from nbconvert.exporters import html
+
+    from autograder.engine import page_markup
+
+    if not page_markup.works_here():
+        return False
+    html.BeautifulSoup = page_markup.page_soup
+    return True
+
+
+def schema_revision_in_process() -> None:
+    """nbgrader's ``get_alembic_version`` (the revision a new gradebook is stamped with) answered
+    by alembic in this process rather than by an ``alembic heads`` command."""
+    require_supported_nbgrader()
+    from alembic.script import ScriptDirectory
+    from nbgrader import api
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    by_command = api.get_alembic_version
+
+    def newest_revision() -> str:
+        heads = ScriptDirectory(ALEMBIC_DIR).get_heads()
+        # With one head, "alembic heads" prints it first; anything else, ask as nbgrader does.
+        return heads[0] if len(heads) == 1 else by_command()
+
+    api.get_alembic_version = newest_revision

@@ -140,6 +140,8 @@ class NbgraderSide:
         nbgrader_changes.check_metadata_schema_once()
         nbgrader_changes.reuse_gradebook_engines()
         nbgrader_changes.remember_highlighting()
+        nbgrader_changes.quicker_page_markup()
+        nbgrader_changes.schema_revision_in_process()
         self.assignment, self.withhold_hidden = assignment, withhold_hidden
         self.work = WorkFolder(Path(work_dir))
         self.app = _app(assignment, work_dir)
