@@ -18,6 +18,7 @@ import json
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -159,11 +160,15 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
             say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each feedback page is "
                 "written as soon as its notebook is graded ...")
             bar = tqdm(total=len(todo), unit="notebook", desc="graded", disable=not progress, file=sys.stderr)
+            # This process mostly waits while the workers grade; the charts' start-up is done then.
+            charts = threading.Thread(target=reports.warm_charts, daemon=True)
+            charts.start()
             with timeline.phase("grading"):
                 records.update(run.grade(todo, on_graded=graded, also_hidden=(folder.resolve(), out),
                                          on_done=lambda r: (ran.append(r.student_id), bar.set_postfix_str(
                                              f"notebooks run: {len(ran)}, last: {r.student_id}"))))
             bar.close()
+            charts.join()
         if gradable:
             with timeline.phase("export", "nbgrader export"):
                 run.export(out / "nbgrader_export.csv")

@@ -235,6 +235,16 @@ def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
     return figures
 
 
+def warm_charts() -> None:
+    """Import matplotlib and draw a tiny chart (its fonts loaded), while the workers grade: the
+    summary's charts, drawn when the last notebook is done, then cost only their own drawing."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(1, 1))
+    _figure_html(fig, "")
+    plt.close(fig)
+
+
 def _charts(graded: list[SubmissionResult]) -> list[str]:
     import matplotlib.pyplot as plt
 

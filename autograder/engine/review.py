@@ -350,17 +350,24 @@ def flagged_lines(cells: list[dict], trusted: set[str] = frozenset()) -> list[st
     A cell whose source is one of ``trusted`` (the assignment's own test cells, restored from
     the gradebook) is the kit's code, not the student's; every other cell is read.
     """
-    found = []
     watched = given_names(frozenset(trusted))
-    for cell in cells:
-        if cell["source"] in trusted:
-            continue
-        python = _python(cell["source"])
-        lines = python.splitlines()
-        by_line: dict[int, list[str]] = {}
-        for lineno, reason in _reasons_in(python, watched):
-            by_line.setdefault(lineno, []).append(reason)
-        for lineno, why in by_line.items():
-            code = lines[lineno - 1].strip()[:120] if lineno <= len(lines) else ""
-            found.append(f"cell {cell['index']}, line {lineno}: `{code}` ({'; '.join(why)})")
-    return found
+    return [f"cell {cell['index']}, line {lineno}: `{code}` ({why})"
+            for cell in cells if cell["source"] not in trusted
+            for lineno, code, why in (_flags_in if len(cell["source"]) <= REMEMBERED_CELL_SIZE
+                                      else _flags_in.__wrapped__)(cell["source"], watched)]
+
+
+REMEMBERED_CELL_SIZE = 1 << 16  # larger cells are read each time, not kept
+
+
+@functools.lru_cache(maxsize=8192)
+def _flags_in(source: str, watched: frozenset[str]) -> tuple[tuple[int, str, str], ...]:
+    """``(line, code, why)`` for each flagged line of one cell. Most cells of a class's hand-ins
+    are the same (the given code, unchanged answers): each is read once per batch."""
+    python = _python(source)
+    lines = python.splitlines()
+    by_line: dict[int, list[str]] = {}
+    for lineno, reason in _reasons_in(python, watched):
+        by_line.setdefault(lineno, []).append(reason)
+    return tuple((lineno, lines[lineno - 1].strip()[:120] if lineno <= len(lines) else "", "; ".join(why))
+                 for lineno, why in by_line.items())
