@@ -159,6 +159,19 @@ def parser() -> argparse.ArgumentParser:
                     "'nbgrader generate_assignment', which also records its hidden tests in the course's "
                     "gradebook.")
     _course_arguments(release)
+
+    package = commands.add_parser(
+        "gradescope", formatter_class=_Formatter,
+        help="build autograder.zip, the package a Gradescope programming assignment takes",
+        description="Build the Gradescope autograder package of an assignment: setup.sh, run_autograder and the "
+                    "kit itself. Uploaded to a Gradescope programming assignment, it grades each student's "
+                    "notebook as the grade command does, hidden tests included, and shows each test's result.")
+    package.add_argument("--out", type=Path, default=Path("autograder.zip"), metavar="FILE",
+                         help="where to write the package (default: autograder.zip here)")
+    package.add_argument("--hidden-messages", choices=("shown", "hidden"), default="shown",
+                         help="whether students see what failed hidden tests said (default: shown; public "
+                              "tests' messages are always shown)")
+    _course_arguments(package, course_dir=False)
     return top
 
 
@@ -223,7 +236,16 @@ def _validate(args) -> int:
     return 0 if result.status == "graded" and not result.failed_tests else 1
 
 
-COMMANDS = {"release": _release, "grade": _grade, "validate": _validate}
+def _gradescope(args) -> int:
+    from autograder import gradescope
+
+    out = gradescope.build(args.out.resolve(), kit_root(), args.assignment, args.hidden_messages)
+    print(f"Wrote {out}. In Gradescope: create a Programming Assignment, then Configure Autograder > "
+          "Zip file upload, and upload it; Gradescope builds the image with setup.sh (several minutes).")
+    return 0
+
+
+COMMANDS = {"release": _release, "grade": _grade, "validate": _validate, "gradescope": _gradescope}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,24 +142,30 @@ def _shown(test, hidden_messages: str) -> str:
     return HIDDEN_MESSAGE if test.from_hidden and hidden_messages == "hidden" else test.message
 
 
+def gradescope_result(r: SubmissionResult, hidden_messages: str = "shown") -> dict:
+    """One submission as Gradescope's ``results.json``
+    (https://gradescope-autograders.readthedocs.io/en/latest/specs/): the autograded score, each
+    test with its points and what it said (a failed hidden test's words withheld when
+    ``hidden_messages`` is "hidden"), or, for a hand-in that could not be graded, why."""
+    if r.status != GRADED:
+        return {"score": 0, "output": f"Not graded: {r.reason}", "tests": []}
+    return {
+        "score": r.score,
+        "execution_time": round(r.seconds or 0.0, 2),
+        "output": r.reason,
+        "extra_data": {"flagged_for_review": r.flagged},
+        "tests": [{"name": t.grade_id, "score": t.score, "max_score": t.points,
+                   "status": "passed" if t.passed else "failed",
+                   "output": _shown(t, hidden_messages), "visibility": "visible"} for t in r.tests],
+    }
+
+
 def write_gradescope(results: list[SubmissionResult], folder: Path, hidden_messages: str = "shown") -> None:
     """One Gradescope ``results.json`` per submission, in ``folder/<student_id>/``."""
     for r in results:
         target = folder / r.student_id
         target.mkdir(parents=True, exist_ok=True)
-        if r.status == GRADED:
-            content = {
-                "score": r.score,
-                "execution_time": round(r.seconds or 0.0, 2),
-                "output": r.reason,
-                "extra_data": {"flagged_for_review": r.flagged},
-                "tests": [{"name": t.grade_id, "score": t.score, "max_score": t.points,
-                           "status": "passed" if t.passed else "failed",
-                           "output": _shown(t, hidden_messages), "visibility": "visible"} for t in r.tests],
-            }
-        else:
-            content = {"score": 0, "output": f"Not graded: {r.reason}", "tests": []}
-        (target / "results.json").write_text(json.dumps(content, indent=2))
+        (target / "results.json").write_text(json.dumps(gradescope_result(r, hidden_messages), indent=2))
 
 
 def _figure_html(fig, alt: str) -> str:
