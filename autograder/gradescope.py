@@ -60,9 +60,8 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # grade, or a result of 0 that tells the student why nothing could be graded.
 root="${KIT_GRADESCOPE_ROOT:-/autograder}"
 python="${KIT_GRADESCOPE_PYTHON:-$root/source/.venv/bin/python}"
-cd "$root/source" || exit 1
-"$python" -m autograder.gradescope run --root "$root"
-status=$?
+status=0
+(cd "$root/source" && "$python" -m autograder.gradescope run --root "$root") || status=$?
 if [ ! -s "$root/results/results.json" ]; then
     mkdir -p "$root/results"
     printf '{"score": 0, "output": "The autograder could not start (exit status %s), so nothing was graded. This is not caused by your notebook: tell your TA, who can read the autograder output."}\\n' "$status" > "$root/results/results.json"

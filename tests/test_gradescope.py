@@ -108,6 +108,11 @@ def test_the_package_is_in_gradescopes_layout_and_holds_the_grader_not_the_class
     # The two scripts at the root of the archive (not in a folder), executable.
     for script in ("setup.sh", "run_autograder"):
         assert entries[script].external_attr >> 16 & 0o111, script
+        with zipfile.ZipFile(package) as archive:
+            text = archive.read(script).decode()
+        assert text.startswith("#!/usr/bin/env bash\n")
+        syntax = subprocess.run(["bash", "-n"], input=text, capture_output=True, text=True)
+        assert syntax.returncode == 0, (script, syntax.stderr)
     assert settings == {"assignment": "lstm_gru", "hidden_messages": "shown"}
     names = set(entries)
     assert {"nbgrader_config.py", "requirements.txt", "autograder/gradescope.py",
@@ -165,6 +170,11 @@ def test_an_autograder_that_fails_still_leaves_a_result_for_the_student(autograd
     # Its environment gone (a broken image): run_autograder's own fallback.
     failed = run_autograder(autograder_root, {"lstm_gru.ipynb": EXAMPLES / "ada.ipynb"}, python="/bin/false")
     assert failed["score"] == 0 and failed["output"].startswith("The autograder could not start (exit status 1)")
+    gone = tmp_path / "no-source"
+    gone.mkdir()
+    shutil.copy2(autograder_root / "run_autograder", gone / "run_autograder")
+    assert run_autograder(gone, {"lstm_gru.ipynb": EXAMPLES / "ada.ipynb"})["output"].startswith(
+        "The autograder could not start (exit status 1)")
     # The grader failing inside (here, a package naming an assignment it does not hold).
     broken = tmp_path / "autograder"
     shutil.copytree(autograder_root / "source", broken / "source")

@@ -137,7 +137,7 @@ SAMPLE = (
     '<pre><span></span><span class="n">x</span> <span class="o">=</span> '
     '<span class="s2">&quot;a&amp;b&lt;c&gt;d&#39;e&#x27;f&#34;g&quot;</span> > 1\t\u00e9\u3131\n</pre></div></div>\n'
     '<!-- <pre>&quot;in a comment&quot;</pre> -->\n'
-    '<div class="jp-OutputArea-output"><pre><span class="ansi-red-fg ansi-bold">Error<span class="x">'
+    '<div class="jp-OutputArea-output"><pre>\n<span class="ansi-red-fg ansi-bold">Error<span class="x">'
     '&#39;nested&#39;</span></span>\n\n</pre><img src="data:image/png;base64,AAAA">'
     '<pre class="other">&quot;kept&quot;</pre><pre><b>&quot;bold&quot;</b></pre>'
     '<pre><span>&quot;unbalanced&quot;</pre></div>\n'
