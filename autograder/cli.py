@@ -17,6 +17,7 @@ from autograder.course import Course, NbgraderFailed, kit_root
 from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
 from autograder.engine.protocol import Settings
+from autograder.lms import RosterProblem
 from autograder.submissions import NotSubmissions, path_problem
 
 PROG = "python -m autograder"
@@ -57,6 +58,15 @@ def _submissions(text: str) -> Path:
     problem = path_problem(path)
     if problem:
         raise argparse.ArgumentTypeError(problem)
+    return path
+
+
+def _roster(text: str) -> Path:
+    """An argparse type: a roster file that exists (its content is read before grading starts)."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{path} is not a file. Give the roster: a CSV file with an id column "
+                                         "holding each student's hand-in id.")
     return path
 
 
@@ -124,6 +134,10 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--hidden-messages", choices=("shown", "hidden"), default="shown",
                        help="whether the feedback pages and Gradescope's results.json show what failed hidden "
                             "tests said (default: shown; public tests' messages are always shown)")
+    grade.add_argument("--roster", type=_roster, default=None, metavar="CSV",
+                       help="the class list (id,first_name,last_name,email, plus a Canvas export's columns if "
+                            "you use Canvas): also write canvas_grades.csv and moodle_grades.csv, and list who "
+                            "handed in nothing and which hand-ins are not on it")
     grade.add_argument("--force", action="store_true",
                        help="grade again the notebooks an earlier run already graded (default: keep their grades)")
     limits = grade.add_argument_group("limits on each notebook's run (the kit's workers)")
@@ -216,14 +230,16 @@ def _grade(args) -> int:
     results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
                                    settings=settings, progress=sys.stderr.isatty(), force=args.force,
                                    hidden_messages=args.hidden_messages, assignment=args.assignment,
-                                   timeline=timeline)
+                                   timeline=timeline, roster=args.roster)
     out = (args.out or args.course_dir / "grading")
     # The table wraps to the terminal's width; piped to a file, its lines are whole.
     width = shutil.get_terminal_size((0, 0)).columns or None
     print()
     print(reports.score_table(results, width=width))
     print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, feedback in {out / 'feedback'}, "
-          f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}.")
+          f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}"
+          + (f", Canvas and Moodle gradebook files {out / 'canvas_grades.csv'} and {out / 'moodle_grades.csv'}"
+             if args.roster else "") + ".")
     print(timeline.summary())
     return 0
 
@@ -259,6 +275,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(STOPPED, file=sys.stderr)
         return 130
-    except (NbgraderFailed, NotSubmissions, ManifestProblem) as error:
+    except (NbgraderFailed, NotSubmissions, ManifestProblem, RosterProblem) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

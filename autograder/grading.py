@@ -24,13 +24,13 @@ from typing import Callable
 
 from tqdm import tqdm
 
-from autograder import release_check, reports
+from autograder import lms, release_check, reports
 from autograder.assignments import DEFAULT
 from autograder.course import Course, kit_root, scratch_course
 from autograder.engine import batch, config
 from autograder.engine.protocol import AUTOGRADE, FEEDBACK, Settings, WorkFolder
 from autograder.notebooks import autograded_tests, read
-from autograder.results import SubmissionResult, results_in_order, with_run
+from autograder.results import SubmissionResult, points_possible, results_in_order, with_run
 from autograder.submissions import Submission, check_input, check_notebook, collect, student_id_for, unpack
 from autograder.timeline import Timeline
 
@@ -238,7 +238,8 @@ def _remove_other_students(gradescope: Path, students: set[str]) -> None:
 def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | None = None,
                  say: Callable[[str], None] = _say, engine: str = "workers", settings: Settings | None = None,
                  progress: bool = False, force: bool = False, hidden_messages: str = "shown",
-                 assignment: str = DEFAULT, timeline: Timeline | None = None) -> list[SubmissionResult]:
+                 assignment: str = DEFAULT, timeline: Timeline | None = None,
+                 roster: Path | None = None) -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
@@ -248,12 +249,17 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     written to ``out_dir/work/phases.json`` (``timeline``); with ``progress``, a bar and status
     lines on stderr say what is being done.
 
+    With a ``roster`` (:mod:`autograder.lms`), Canvas and Moodle gradebook files are written too,
+    and roster students with no hand-in and hand-ins not on the roster are said and listed on
+    the summary page.
+
     The reports in ``out_dir`` are this batch's only: feedback pages and Gradescope results of
     students not in it are removed. A ``folder`` with no hand-in in it raises
     :class:`autograder.submissions.NotSubmissions` before anything is written.
     """
     folder = Path(folder)
     check_input(folder)  # before anything is written: a batch of nothing leaves the earlier reports as they were
+    students = lms.read_roster(roster) if roster else None  # a roster it cannot read: before any work
     timeline = timeline or Timeline()
     if progress:
         timeline.status = sys.stderr
@@ -273,7 +279,19 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         reports.write_grades_csv(results, out / "grades.csv")
         reports.write_gradescope(results, out / "gradescope", hidden_messages)
         _remove_other_students(out / "gradescope", {r.student_id for r in results})
-        reports.write_summary(results, out / "summary.html", course.assignment.title, feedback_pages=pages)
+        roster_lines = []
+        if students is not None:
+            matching = lms.match(results, students)
+            lms.write_canvas(matching, out / lms.CANVAS_FILE, course.assignment.name, *points_possible(course))
+            lms.write_moodle(matching, out / lms.MOODLE_FILE, course.assignment.name)
+            roster_lines = matching.lines()
+            for line in roster_lines:
+                say(line)
+        else:  # no roster this run: no LMS file of an earlier run's is left to look like this one's
+            for name in (lms.CANVAS_FILE, lms.MOODLE_FILE):
+                (out / name).unlink(missing_ok=True)
+        reports.write_summary(results, out / "summary.html", course.assignment.title, feedback_pages=pages,
+                              notes=roster_lines)
     (out / "work").mkdir(exist_ok=True)
     timeline.write(out / "work" / "phases.json")
     return results

@@ -54,6 +54,7 @@ class SubmissionResult:
     flags: tuple[str, ...] = ()         # why a TA should review it (the score stands as computed)
     isolation: tuple[str, ...] = ()          # protections its run got (the kit's engine only)
     isolation_missing: tuple[str, ...] = ()  # protections its run did not get
+    written_score: float | None = None  # the written answers' points, once a TA has graded them all
 
     def test(self, gid: str) -> TestResult:
         return next(t for t in self.tests if t.grade_id == gid)
@@ -129,6 +130,14 @@ def read_result(course: Course, submission: Submission, autograde_log: str = "")
     return read_results(course, [submission], autograde_log)[0]
 
 
+def points_possible(course: Course) -> tuple[float, float]:
+    """The assignment's autograded points and its hand-graded (written answers) points."""
+    with Gradebook(course.db_url) as gb:
+        cells = gb.find_notebook(course.assignment.notebook, course.assignment.name).grade_cells
+        return (float(sum(c.max_score for c in cells if c.cell_type == "code")),
+                float(sum(c.max_score for c in cells if c.cell_type == "markdown")))
+
+
 def read_results(course: Course, submissions: list[Submission], autograde_log: str = "") -> list[SubmissionResult]:
     """The results of submissions that went through ``nbgrader autograde``, read in one session
     of the gradebook (a batch's worth in well under a second)."""
@@ -166,9 +175,12 @@ def _result(gb: Gradebook, course: Course, submission: Submission, names: tuple[
         tests.append(TestResult(cell.name, float(cell.max_score), float(scores[cell.name]), message, hidden))
     order = {gid: i for i, gid in enumerate(messages)}
     tests.sort(key=lambda t: order.get(t.grade_id, len(order)))
+    written = [grade for grade in graded.grades if grade.cell_type == "markdown"]
+    written_score = float(sum(grade.score for grade in written)) \
+        if written and not any(grade.needs_manual_grade for grade in written) else None
     return SubmissionResult(student, submission.path.name, GRADED, float(graded.code_score),
                             float(graded.max_code_score), float(manual_max), tuple(tests),
-                            reason=submission.note or "")
+                            reason=submission.note or "", written_score=written_score)
 
 
 FLAGGED = "flagged for review: {flags}"
