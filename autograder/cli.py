@@ -236,6 +236,11 @@ def _grade(args) -> int:
     width = shutil.get_terminal_size((0, 0)).columns or None
     print()
     print(reports.score_table(results, width=width))
+    if args.roster:  # who is missing, and which hand-ins the LMS files could not hold, under the table
+        from autograder import lms
+
+        print()
+        print("\n".join(lms.match(results, lms.read_roster(args.roster)).lines()))
     print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, feedback in {out / 'feedback'}, "
           f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}"
           + (f", Canvas and Moodle gradebook files {out / 'canvas_grades.csv'} and {out / 'moodle_grades.csv'}"

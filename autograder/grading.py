@@ -250,8 +250,8 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     lines on stderr say what is being done.
 
     With a ``roster`` (:mod:`autograder.lms`), Canvas and Moodle gradebook files are written too,
-    and roster students with no hand-in and hand-ins not on the roster are said and listed on
-    the summary page.
+    and roster students with no hand-in and hand-ins not on the roster are listed on the
+    summary page (the command line prints them under its table).
 
     The reports in ``out_dir`` are this batch's only: feedback pages and Gradescope results of
     students not in it are removed. A ``folder`` with no hand-in in it raises
@@ -285,8 +285,6 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
             lms.write_canvas(matching, out / lms.CANVAS_FILE, course.assignment.name, *points_possible(course))
             lms.write_moodle(matching, out / lms.MOODLE_FILE, course.assignment.name)
             roster_lines = matching.lines()
-            for line in roster_lines:
-                say(line)
         else:  # no roster this run: no LMS file of an earlier run's is left to look like this one's
             for name in (lms.CANVAS_FILE, lms.MOODLE_FILE):
                 (out / name).unlink(missing_ok=True)

@@ -110,8 +110,11 @@ def test_grade_with_a_roster_that_does_not_match_lists_both_sides_and_loses_no_o
                 "No hand-in from 1 roster student(s) (blank in the LMS files): zoe.",
                 "2 hand-in(s) whose id is not on the roster (not in the LMS files; add them to the roster or "
                 "rename the hand-in): gus, ivy."]
+    lines = printed.splitlines()
+    # Under the score table, where the TA reads on.
+    assert lines.index(expected[0]) > max(i for i, line in enumerate(lines) if line.startswith("ivy "))
     for line in expected:
-        assert line in printed.splitlines()
+        assert line in lines
         assert line in page_text((out / "summary.html").read_text())
     assert f"Canvas and Moodle gradebook files {out / 'canvas_grades.csv'} and {out / 'moodle_grades.csv'}" in printed
     assert _rows(out / "canvas_grades.csv")[1:] == [["Points Possible", "", "", "", "", "33", "6"],
