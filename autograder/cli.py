@@ -12,12 +12,12 @@ import math
 import sys
 from pathlib import Path
 
+from autograder import lms
 from autograder.assignments import DEFAULT
 from autograder.course import Course, NbgraderFailed, kit_root
 from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
 from autograder.engine.protocol import Settings
-from autograder.lms import RosterProblem
 from autograder.submissions import NotSubmissions, path_problem
 
 PROG = "python -m autograder"
@@ -220,6 +220,7 @@ def _grade(args) -> int:
     # A TA's Ctrl-C or a scheduler's SIGTERM stops the batch through the same path, so
     # the workers are stopped and what was graded is kept for the next run.
     signal.signal(signal.SIGTERM, _interrupt)
+    roster = lms.read_roster(args.roster) if args.roster else None  # a roster it cannot use: before any work
     timeline = Timeline()
     course = Course(args.course_dir.resolve(), args.assignment)
     settings = config.settings(
@@ -230,17 +231,15 @@ def _grade(args) -> int:
     results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
                                    settings=settings, progress=sys.stderr.isatty(), force=args.force,
                                    hidden_messages=args.hidden_messages, assignment=args.assignment,
-                                   timeline=timeline, roster=args.roster)
+                                   timeline=timeline, roster=roster)
     out = (args.out or args.course_dir / "grading")
     # The table wraps to the terminal's width; piped to a file, its lines are whole.
     width = shutil.get_terminal_size((0, 0)).columns or None
     print()
     print(reports.score_table(results, width=width))
-    if args.roster:  # who is missing, and which hand-ins the LMS files could not hold, under the table
-        from autograder import lms
-
+    if roster is not None:  # who is missing, and which hand-ins the LMS files could not hold, under the table
         print()
-        print("\n".join(lms.match(results, lms.read_roster(args.roster)).lines()))
+        print("\n".join(lms.match(results, roster).lines()))
     print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, feedback in {out / 'feedback'}, "
           f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}"
           + (f", Canvas and Moodle gradebook files {out / 'canvas_grades.csv'} and {out / 'moodle_grades.csv'}"
@@ -280,6 +279,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(STOPPED, file=sys.stderr)
         return 130
-    except (NbgraderFailed, NotSubmissions, ManifestProblem, RosterProblem) as error:
+    except (NbgraderFailed, NotSubmissions, ManifestProblem, lms.RosterProblem) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

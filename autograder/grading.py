@@ -239,7 +239,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
                  say: Callable[[str], None] = _say, engine: str = "workers", settings: Settings | None = None,
                  progress: bool = False, force: bool = False, hidden_messages: str = "shown",
                  assignment: str = DEFAULT, timeline: Timeline | None = None,
-                 roster: Path | None = None) -> list[SubmissionResult]:
+                 roster: list[lms.RosterStudent] | None = None) -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
@@ -249,7 +249,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     written to ``out_dir/work/phases.json`` (``timeline``); with ``progress``, a bar and status
     lines on stderr say what is being done.
 
-    With a ``roster`` (:mod:`autograder.lms`), Canvas and Moodle gradebook files are written too,
+    With a ``roster`` (:func:`autograder.lms.read_roster`), Canvas and Moodle gradebook files are written too,
     and roster students with no hand-in and hand-ins not on the roster are listed on the
     summary page (the command line prints them under its table).
 
@@ -259,7 +259,6 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     """
     folder = Path(folder)
     check_input(folder)  # before anything is written: a batch of nothing leaves the earlier reports as they were
-    students = lms.read_roster(roster) if roster else None  # a roster it cannot read: before any work
     timeline = timeline or Timeline()
     if progress:
         timeline.status = sys.stderr
@@ -280,8 +279,8 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         reports.write_gradescope(results, out / "gradescope", hidden_messages)
         _remove_other_students(out / "gradescope", {r.student_id for r in results})
         roster_lines = []
-        if students is not None:
-            matching = lms.match(results, students)
+        if roster is not None:
+            matching = lms.match(results, roster)
             lms.write_canvas(matching, out / lms.CANVAS_FILE, course.assignment.name, *points_possible(course))
             lms.write_moodle(matching, out / lms.MOODLE_FILE, course.assignment.name)
             roster_lines = matching.lines()

@@ -19,6 +19,7 @@ cannot go into either file and is listed: in the terminal and on the summary pag
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,36 +57,34 @@ def read_roster(path: Path) -> list[RosterStudent]:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise RosterProblem(f"{path}: the roster cannot be read ({error}). Give a CSV file saved as UTF-8.") from None
-    rows = list(csv.reader(text.splitlines()))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise RosterProblem(f"{path}: the roster is empty. Give a CSV file whose first line names the columns, "
                             "e.g. id,first_name,last_name,email, and one line per student.")
     header = [cell.strip() for cell in rows[0]]
-    # "id" is the hand-in's id (nbgrader's roster), "ID" Canvas's own number: told apart by case;
-    # every other column name is read whatever its case.
-    id_column = header.index("id") if "id" in header else None
-    by_name = {name.lower(): i for i, name in enumerate(header) if name not in ("id", "ID")}
-    canvas_index = {name: header.index("ID") if name == "ID" else by_name.get(name.lower())
-                    for name in CANVAS_IDENTITY if (name == "ID" and "ID" in header) or
-                    (name != "ID" and name.lower() in by_name)}
-    if id_column is None:
+
+    def key(name: str) -> str:
+        # "id" is the hand-in's id (nbgrader's roster), "ID" Canvas's own number: told apart by
+        # case; every other column name is read whatever its case.
+        return name if name in ("id", "ID") else name.lower()
+
+    column = {key(name): i for i, name in enumerate(header)}
+    if "id" not in column:
         raise RosterProblem(f"{path}: the roster has no 'id' column (its columns: {', '.join(header)}). Add a "
                             "column named id holding each student's hand-in id: the file or folder name the "
                             "reports show. (A Canvas export's 'ID' is Canvas's own number: keep it, and add id.)")
+    canvas_columns = [name for name in CANVAS_IDENTITY if key(name) in column]
 
     def cell(row: list[str], name: str) -> str:
-        i = by_name.get(name.lower())
+        i = column.get(key(name))
         return row[i].strip() if i is not None and i < len(row) else ""
-
-    def canvas(row: list[str]) -> dict:
-        return {name: row[i].strip() if i < len(row) else "" for name, i in canvas_index.items()}
 
     students, seen = [], set()
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row) or cell(row, "Student") == "Points Possible" or \
                 (row and row[0].strip() == "Points Possible"):
             continue
-        student_id = row[id_column].strip() if id_column < len(row) else ""
+        student_id = cell(row, "id")
         if not student_id:
             raise RosterProblem(f"{path}, line {number}: no id. Every student needs the id of their hand-in.")
         if student_id in seen:
@@ -94,7 +93,7 @@ def read_roster(path: Path) -> list[RosterStudent]:
         seen.add(student_id)
         students.append(RosterStudent(student_id, cell(row, "first_name"), cell(row, "last_name"),
                                       cell(row, "email") or cell(row, "Email address"),
-                                      canvas(row)))
+                                      {name: cell(row, name) for name in canvas_columns}))
     return students
 
 

@@ -130,12 +130,15 @@ def read_result(course: Course, submission: Submission, autograde_log: str = "")
     return read_results(course, [submission], autograde_log)[0]
 
 
+def _maximum(grade_cells, cell_type: str) -> float:
+    return float(sum(c.max_score for c in grade_cells if c.cell_type == cell_type))
+
+
 def points_possible(course: Course) -> tuple[float, float]:
     """The assignment's autograded points and its hand-graded (written answers) points."""
     with Gradebook(course.db_url) as gb:
         cells = gb.find_notebook(course.assignment.notebook, course.assignment.name).grade_cells
-        return (float(sum(c.max_score for c in cells if c.cell_type == "code")),
-                float(sum(c.max_score for c in cells if c.cell_type == "markdown")))
+        return _maximum(cells, "code"), _maximum(cells, "markdown")
 
 
 def read_results(course: Course, submissions: list[Submission], autograde_log: str = "") -> list[SubmissionResult]:
@@ -144,7 +147,7 @@ def read_results(course: Course, submissions: list[Submission], autograde_log: s
     names = (course.assignment.notebook, course.assignment.name)
     with Gradebook(course.db_url) as gb:
         notebook = gb.find_notebook(*names)
-        manual_max = sum(c.max_score for c in notebook.grade_cells if c.cell_type == "markdown")
+        manual_max = _maximum(notebook.grade_cells, "markdown")
         code_cells = [c for c in notebook.grade_cells if c.cell_type == "code"]
         return [_result(gb, course, s, names, manual_max, code_cells, autograde_log) for s in submissions]
 

@@ -65,15 +65,14 @@ class _PageWithBlocks(BeautifulSoup):
         if args or kwargs:
             raise NotImplementedError("a page parsed by page_soup is only written out whole, as str(page)")
         written = super().decode()
-        placeholder = re.compile(re.escape(self.kit_placeholder) + r"(\d+)\.")
-        if sorted(int(i) for i in placeholder.findall(written)) != sorted(self.kit_blocks):
+        if sorted(int(i) for i in self.kit_marker.findall(written)) != sorted(self.kit_blocks):
             raise AssertionError("a placeholder was lost or copied while the page was changed")
-        return placeholder.sub(lambda m: self.kit_blocks[int(m.group(1))], written)
+        return self.kit_marker.sub(lambda m: self.kit_blocks[int(m.group(1))], written)
 
     def misplaced(self) -> set[int]:
         """The blocks whose placeholder is anything but the one text of an attribute-less ``<pre>``
         (in a script, a style, a comment, an attribute; or lost)."""
-        marker = re.compile(re.escape(self.kit_placeholder) + r"(\d+)\.")
+        marker = self.kit_marker
         proper, misplaced = set(), set()
         for element in self.descendants:
             if isinstance(element, NavigableString):
@@ -98,7 +97,7 @@ def _parse_without(markup: str, blocks: list[re.Match], placeholder: str) -> _Pa
         last = block.end(1)
     pieces.append(markup[last:])
     page = _PageWithBlocks("".join(pieces), features="html.parser")
-    page.kit_placeholder = placeholder
+    page.kit_placeholder, page.kit_marker = placeholder, re.compile(re.escape(placeholder) + r"(\d+)\.")
     page.kit_blocks = {number: as_beautifulsoup_writes(block.group(1)) for number, block in enumerate(blocks)}
     return page
 
