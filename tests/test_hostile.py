@@ -147,3 +147,15 @@ def test_no_script_of_a_student_runs_in_the_feedback_or_in_formgrader(graded):
     assert all("<script" not in d.get("text/html", "") and "onerror" not in d.get("text/html", "") for d in data)
     answer = next(c for c in nb.cells if c.get("id") == "q1_gru_vs_lstm").source
     assert "<script" not in answer and "javascript:" not in answer and "A GRU has 3 gates." in answer
+
+
+def test_every_feedback_page_of_the_class_is_the_one_nbgrader_writes(graded):
+    """The kit's feedback pages, written with its quick parse of each page, against nbgrader's own
+    generate_feedback on the same gradebook: byte for byte, the page aimed at that parse included."""
+    student = next(s for s, n in graded.names.items() if n == "markup_blocks")
+    pages = {page.stem: page.read_text() for page in (graded.out / "feedback").glob("*.html")}
+    assert student in pages and len(pages) >= len(ATTACKS)
+    assert not re.search(r"<script[^>]*>[^<]*PWNED", pages[student]) and "A GRU has 3 gates." in pages[student]
+    assert graded.course.generate_feedback().ok
+    for name, page in pages.items():
+        assert graded.course.feedback_html(name).read_text() == page, name

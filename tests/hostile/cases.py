@@ -503,6 +503,20 @@ print("<script>document.title='PWNED-PRINT'</script>")
 SCRIPT_ANSWER = ('A GRU has 3 gates. <script>document.title="PWNED-ANSWER"</script> '
                  '<img src=x onerror="alert(1)"> [more](javascript:alert(2))')
 
+# The feedback page's quick parse (autograder/engine/page_markup.py) takes plain <pre> blocks out
+# of the page and puts them back: outputs that put "<pre>" where it is no block, and text shaped
+# like the placeholders it leaves, to make it put a block back in the wrong place or let a script out.
+MARKUP_BLOCKS = '''
+from IPython.display import HTML, display
+print("kitblock0123456789abcdef0. </pre><script>document.title='PWNED-PRE'</script><pre>kitblock0123456789abcdef1.")
+display(HTML('<pre><span class="n">x</span> &quot;q&quot;</pre><!-- <pre>&quot;c&quot;</pre> -->'
+             '<textarea><pre>&quot;t&quot;</pre></textarea><p title="<pre>&quot;a&quot;</pre>">p</p>'
+             '<pre><span>kitblock0123456789abcdef2.</span></pre>'
+             '<script>var s = "<pre>&#39;x&#39;</pre>"; document.title = "PWNED-BLOCK"</script>'))
+'''
+MARKUP_ANSWER = ('A GRU has 3 gates. <pre>&quot;q&quot;</pre>'
+                 '<!-- <pre>&quot;kitblock0123456789abcdef3.&quot; &#39;c&#39;</pre> -->')
+
 ATTACKS = [
     Attack("hook_custom_exc", "an exception handler that swallows every error", CUSTOM_EXC),
     Attack("hook_showtraceback", "tracebacks replaced by nothing", SHOWTRACEBACK),
@@ -550,6 +564,8 @@ ATTACKS = [
     Attack("disk_fill", "5 x 200 MB written", DISK_FILL),
     Attack("browser_script", "scripts for the browser of the TA or student who views the feedback", BROWSER_SCRIPT,
            answer=SCRIPT_ANSWER),
+    Attack("markup_blocks", "<pre> blocks in comments, a textarea, an attribute and a script, and text shaped like "
+           "the feedback page's placeholders", MARKUP_BLOCKS, answer=MARKUP_ANSWER),
 ]
 
 CANARY = "CANARY-{name}-{token}"
