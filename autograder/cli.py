@@ -118,7 +118,8 @@ def parser() -> argparse.ArgumentParser:
              "summary in the report folder",
         description="Grade every hand-in of a folder or LMS zip with nbgrader's rules, hidden tests included, "
                     "and write the reports (grades.csv, feedback/, gradescope/, summary.html, "
-                    "nbgrader_export.csv). A second run keeps what an earlier one graded and grades the rest.")
+                    "similarity.html, nbgrader_export.csv). A second run keeps what an earlier one graded and "
+                    "grades the rest.")
     grade.add_argument("folder", type=_submissions, metavar="FOLDER",
                        help="a folder (or the LMS's zip) holding one .ipynb file or one folder per student, named "
                             "by student id; examples/submissions holds the kit's examples")
@@ -240,7 +241,8 @@ def _grade(args) -> int:
     if roster is not None:  # who is missing, and which hand-ins the LMS files could not hold, under the table
         print()
         print("\n".join(lms.match(results, roster).lines()))
-    print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, feedback in {out / 'feedback'}, "
+    print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, {out / 'similarity.html'}, "
+          f"feedback in {out / 'feedback'}, "
           f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}"
           + (f", Canvas and Moodle gradebook files {out / 'canvas_grades.csv'} and {out / 'moodle_grades.csv'}"
              if args.roster else "") + ".")

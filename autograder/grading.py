@@ -24,12 +24,12 @@ from typing import Callable
 
 from tqdm import tqdm
 
-from autograder import lms, release_check, reports
+from autograder import lms, release_check, reports, similarity, similarity_page
 from autograder.assignments import DEFAULT
 from autograder.course import Course, kit_root, scratch_course
 from autograder.engine import batch, config
 from autograder.engine.protocol import AUTOGRADE, FEEDBACK, Settings, WorkFolder
-from autograder.notebooks import autograded_tests, read
+from autograder.notebooks import autograded_tests, is_solution, read, solved_source
 from autograder.results import SubmissionResult, points_possible, results_in_order, with_run
 from autograder.submissions import Submission, check_input, check_notebook, collect, student_id_for, unpack
 from autograder.timeline import Timeline
@@ -226,6 +226,33 @@ def _feedback_pages(course: Course, results: list[SubmissionResult], folder: Pat
     return pages
 
 
+def given_code(course: Course) -> list[str]:
+    """The code no pair of hand-ins is flagged for sharing, besides the release's own cells: the files
+    the manifest names (the tutorial students paste) and the model solution's code cells. The
+    solution is how the instructions are followed to the letter (the names and calls they dictate, the
+    tutorial's lines), so two students who both wrote it that way have shown nothing; what they wrote
+    beyond it is compared."""
+    solution = read(course.source_notebook).cells
+    return course.assignment.given_code_texts() + [
+        solved_source(c) for c in solution if c.cell_type == "code" and is_solution(c)]
+
+
+def compare_hand_ins(course: Course, results: list[SubmissionResult]) -> similarity.Similarity:
+    """The batch's hand-ins compared with each other (:mod:`autograder.similarity`), as nbgrader keeps
+    them in ``submitted/``; a hand-in that was not graded, or cannot be read there, is listed with why."""
+    handins, not_compared = {}, []
+    for r in results:
+        notebook = course.submitted_notebook(r.student_id)
+        if r.status == "rejected" or not notebook.is_file():
+            not_compared.append((r.student_id, r.reason or "its hand-in is not in submitted/"))
+            continue
+        try:
+            handins[r.student_id] = read(notebook)
+        except Exception as error:  # noqa: BLE001 - whatever the file holds, the report names it and goes on
+            not_compared.append((r.student_id, f"{notebook} could not be read as a notebook ({error})."))
+    return similarity.compare(handins, read(course.release_notebook), given_code(course), not_compared)
+
+
 def _remove_other_students(gradescope: Path, students: set[str]) -> None:
     """Remove the ``results.json`` of students not in this batch (and their emptied folders)."""
     for old in gradescope.glob("*/results.json"):
@@ -287,8 +314,13 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         else:  # no roster this run: no LMS file of an earlier run's is left to look like this one's
             for name in (lms.CANVAS_FILE, lms.MOODLE_FILE):
                 (out / name).unlink(missing_ok=True)
+        alike = compare_hand_ins(course, results)
+        similarity_page.write_similarity(alike, out / similarity_page.FILE, course.assignment.title)
+        if alike.flagged:
+            say(f"{len(alike.flagged)} pair(s) of hand-ins are unusually alike: read {out / similarity_page.FILE} "
+                "(it never changes a score).")
         reports.write_summary(results, out / "summary.html", course.assignment.title, feedback_pages=pages,
-                              notes=roster_lines)
+                              notes=roster_lines, similar=len(alike.flagged))
     (out / "work").mkdir(exist_ok=True)
     timeline.write(out / "work" / "phases.json")
     return results

@@ -305,10 +305,12 @@ STYLE = ("body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #
 
 
 def write_summary(results: list[SubmissionResult], path: Path, title: str = "",
-                  feedback_pages: dict[str, str] | None = None, notes: list[str] = ()) -> None:
+                  feedback_pages: dict[str, str] | None = None, notes: list[str] = (),
+                  similar: int | None = None) -> None:
     """A page a TA opens in a browser: score histogram, pass rate per test, time per submission,
     and one row per submission, whose score links to the student's feedback page
-    (``feedback_pages``: student id -> the page's path relative to ``path``)."""
+    (``feedback_pages``: student id -> the page's path relative to ``path``). With ``similar`` (the
+    number of pairs the similarity report flags), a line links to similarity.html beside it."""
     feedback_pages = feedback_pages or {}
     graded = [r for r in results if r.status == GRADED]
     figures = _charts(graded) if graded else []
@@ -330,12 +332,15 @@ def write_summary(results: list[SubmissionResult], path: Path, title: str = "",
     # What the roster said (autograder.lms): students with no hand-in, hand-ins not on it.
     roster = ("<h2>Roster</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in notes) + "</ul>") \
         if notes else ""
+    alike = "" if similar is None else (
+        f"<p><a href='similarity.html'>Similarity between hand-ins</a>: "
+        f"{f'<b>{similar} pair(s) to read</b>' if similar else 'no pair flagged'} (it never changes a score).</p>")
     path.write_text(
         f"<!doctype html><html><head><meta charset='utf-8'><title>Class summary{heading}</title>"
         f"<style>{STYLE}</style></head><body>"
         f"<h1>Class summary{heading}</h1><p>{len(results)} submission(s): {len(graded)} graded, "
         f"{len(results) - len(graded)} not graded{f', {len(flagged)} flagged for review' if flagged else ''}.</p>"
-        f"{isolation}{roster}{review}<div class=charts>{''.join(figures)}</div>{_slowest(graded)}"
+        f"{isolation}{roster}{review}{alike}<div class=charts>{''.join(figures)}</div>{_slowest(graded)}"
         "<h2>Every submission</h2><p>A score opens the student's feedback page; a note or a list of tests "
         "cut short opens on a click.</p><table><tr><th>student</th><th>file</th><th>status</th><th>autograded</th>"
         f"<th>tests lost</th><th>notes</th><th>isolation</th></tr>{rows}</table>"

@@ -11,6 +11,9 @@ manifest in the assignment's folder::
     warm_up = "module:function"    # optional: called once per worker pool, before runs are forked
     judge = "module"               # optional: held-out checks judged on the grader's side
                                    # (a module with JUDGED = {check: (grade_id, bound)} and score())
+    [similarity]
+    given = ["tutorial.txt"]       # optional: files of code students may paste (a tutorial's), which
+                                   # the similarity report treats as given, like the release's cells
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Assignment:
     modules: tuple[str, ...] = ()
     warm_up: str | None = None
     judge: str | None = None
+    given_code: tuple[str, ...] = ()  # file names in the folder: code every student may paste
 
     @property
     def source(self) -> Path:
@@ -46,6 +50,10 @@ class Assignment:
     @property
     def notebook_file(self) -> str:
         return f"{self.notebook}.ipynb"
+
+    def given_code_texts(self) -> list[str]:
+        """The texts of the files of code that students are given or may paste (``[similarity] given``)."""
+        return [(self.folder / name).read_text(encoding="utf-8") for name in self.given_code]
 
     def judge_module(self):
         """The module that judges this assignment's held-out checks, or ``None``."""
@@ -64,11 +72,13 @@ class Assignment:
 
     def as_json(self) -> dict:
         return {"folder": str(self.folder), "name": self.name, "notebook": self.notebook, "title": self.title,
-                "modules": list(self.modules), "warm_up": self.warm_up, "judge": self.judge}
+                "modules": list(self.modules), "warm_up": self.warm_up, "judge": self.judge,
+                "given_code": list(self.given_code)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Assignment":
-        return cls(**{**data, "folder": Path(data["folder"]), "modules": tuple(data["modules"])})
+        return cls(**{**data, "folder": Path(data["folder"]), "modules": tuple(data["modules"]),
+                      "given_code": tuple(data.get("given_code", ()))})
 
 
 def load(folder: Path) -> Assignment:
@@ -82,11 +92,12 @@ def load(folder: Path) -> Assignment:
         data = tomllib.loads(manifest.read_text())
     except tomllib.TOMLDecodeError as error:
         raise ManifestProblem(f"{manifest} is not valid TOML ({error}); fix that line.") from None
-    unknown = set(data) - {"name", "notebook", "title", "grader"} or set(data.get("grader", {})) - {
-        "modules", "warm_up", "judge"}
+    unknown = (set(data) - {"name", "notebook", "title", "grader", "similarity"}
+               or set(data.get("grader", {})) - {"modules", "warm_up", "judge"}
+               or set(data.get("similarity", {})) - {"given"})
     if unknown:
-        raise ManifestProblem(f"{manifest}: unknown key(s) {sorted(unknown)}; the keys are name, notebook, title "
-                              "and [grader] modules, warm_up, judge.")
+        raise ManifestProblem(f"{manifest}: unknown key(s) {sorted(unknown)}; the keys are name, notebook, title, "
+                              "[grader] modules, warm_up, judge and [similarity] given.")
     name = data.get("name", folder.name)
     if name != folder.name:
         raise ManifestProblem(f"{manifest}: name = {name!r} but the folder is {folder.name!r}; nbgrader knows an "
@@ -94,10 +105,15 @@ def load(folder: Path) -> Assignment:
     grader = data.get("grader", {})
     assignment = Assignment(folder=folder, name=name, notebook=data.get("notebook", name),
                             title=data.get("title", name), modules=tuple(grader.get("modules", ())),
-                            warm_up=grader.get("warm_up"), judge=grader.get("judge"))
+                            warm_up=grader.get("warm_up"), judge=grader.get("judge"),
+                            given_code=tuple(data.get("similarity", {}).get("given", ())))
     if not assignment.source.is_file():
         raise ManifestProblem(f"{manifest}: notebook = {assignment.notebook!r} but {assignment.source} does not "
                               "exist; name the source notebook without .ipynb.")
+    for name in assignment.given_code:
+        if not (folder / name).is_file():
+            raise ManifestProblem(f"{manifest}: [similarity] given names {name!r}, which is not a file in {folder}; "
+                                  "name the file of given code by its name in that folder.")
     return assignment
 
 
