@@ -15,12 +15,13 @@ c = get_config()  # noqa: F821 - injected by traitlets
 c.CourseDirectory.course_id = "lstm_gru_kit"
 # One folder per assignment (autograder/assignments/<name>/): its source notebook beside the
 # Python its hidden tests call. nbgrader releases the notebooks; the manifest, the checks,
-# the data and the reference solution stay on the grader's side. Named by where the kit is
+# the data, the reference solution and the tutorial's code (for the similarity report) stay on
+# the grader's side. Named by where the kit is
 # installed, so any course directory holding this file grades the kit's assignments.
 c.CourseDirectory.source_directory = os.path.dirname(autograder.assignments.__file__)
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
-                            "*.py", "*.toml", "*.json", "checks"]
+                            "*.py", "*.toml", "*.json", "*.txt", "checks"]
 
 # The stub students see in place of each solution region.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
