@@ -19,6 +19,7 @@ read; it never changes a score.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -149,12 +150,15 @@ def documents_of(notebook, release) -> dict[str, Document]:
     return {CODE: code, ANSWERS: answers}
 
 
+# Both are asked of every line of every hand-in, most of which many hand-ins hold alike.
+@functools.lru_cache(maxsize=1 << 16)
 def _line_key(line: str, lexer=PythonLexer()) -> str:
     """A line of code as its tokens, comments and spaces left out: how a pasted line is recognised."""
     return "".join(value for kind, value in lexer.get_tokens(line)
                    if kind not in token.Comment and not (kind in token.Text and not value.strip()))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _line_shape(line: str) -> str:
     """A line of code as copydetect compares it: every name one letter, strings and comments gone."""
     return filter_code(line, "line.py", "python")[0]

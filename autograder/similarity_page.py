@@ -33,6 +33,12 @@ def _share(match: Match | None, pair: Pair) -> str:
             f"<span class=quiet>({match.shared} characters)</span>")
 
 
+def _size(doc: Document) -> str:
+    if not doc.parts:
+        return "<span class=quiet>none (as released)</span>"
+    return f"{len(doc.parts)} cell(s), {sum(len(p.text) for p in doc.parts)} characters"
+
+
 def _highlighted(doc: Document, spans: list[tuple[int, int]]) -> str:
     """The document's cells that share something, with the shared passages marked; the others counted."""
     shown, quiet = [], 0
@@ -122,6 +128,13 @@ def write_similarity(sim: Similarity, path: Path, title: str = "") -> None:
                 + (f"<table><tr><th>#</th><th>pair</th><th>own code shared</th><th>written answers shared</th>"
                    f"<th></th></tr>{rows}</table>" if listed else "<p>No two hand-ins share anything of their own.</p>")
                 + "".join(_pair_section(n, p, sim) for n, p in enumerate(flagged, start=1)))
+    # Every hand-in is named, pairs or not: how much of its own each brought to the comparison.
+    everyone = "".join(
+        f"<tr><td>{html.escape(student)}</td><td>{_size(docs[CODE])}</td><td>{_size(docs[ANSWERS])}</td></tr>"
+        for student, docs in sorted(sim.documents.items()))
+    compared_list = (f"<details><summary>The {compared} hand-in(s) compared, with how much of their own each "
+                     "holds</summary><table><tr><th>student</th><th>own code</th><th>written answers</th></tr>"
+                     f"{everyone}</table></details>") if compared else ""
     not_compared = ("<h2>Not compared</h2><ul>" + "".join(
         f"<li><b>{html.escape(student)}</b>: {html.escape(why)}</li>" for student, why in sim.not_compared)
         + "</ul>") if sim.not_compared else ""
@@ -139,4 +152,4 @@ def write_similarity(sim: Similarity, path: Path, title: str = "") -> None:
         f"<!doctype html><html><head><meta charset='utf-8'><title>Similarity{heading}</title>"
         f"<style>{PAGE_STYLE}</style></head><body><h1>Similarity between hand-ins{heading}</h1>"
         f"<p>{compared} hand-in(s) compared, {len(sim.not_compared)} could not be. {html.escape(NOTE)}</p>"
-        f"{body}{not_compared}{method}</body></html>", encoding="utf-8")
+        f"{body}{compared_list}{not_compared}{method}</body></html>", encoding="utf-8")

@@ -128,6 +128,9 @@ def test_the_page_shows_the_copied_pair_side_by_side_with_the_shared_passages_ma
     assert "it never changes a score" in text
     assert "<li><b>zed</b>: not a notebook" in text
     assert "data:image/png;base64," in text               # the chart of every pair's score
+    for student in cases.HANDINS:                          # every hand-in named, pair or not
+        code = the_class.documents[student][similarity.CODE].parts
+        assert f"<tr><td>{student}</td><td>{len(code)} cell(s), {sum(len(p.text) for p in code)} characters" in text
 
 
 def test_a_class_of_one_has_nothing_to_compare(tmp_path):
