@@ -99,7 +99,7 @@ def _resumable(course: Course, gradable: list[Submission], work: WorkFolder, inp
 
 def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Settings | None,
                         say: Callable[[str], None], progress: bool, force: bool, hidden_messages: str,
-                        timeline: Timeline) -> list[SubmissionResult]:
+                        alike: _Alike, timeline: Timeline) -> list[SubmissionResult]:
     """Grade with the kit's warm workers; results in the order of the submissions found.
 
     The workers and nbgrader's side start first, so their start-up overlaps the release check
@@ -163,6 +163,7 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
             # This process mostly waits while the workers grade; the charts' start-up is done then.
             charts = threading.Thread(target=reports.warm_charts, daemon=True)
             charts.start()
+            alike.start(course, [x.student_id for x in gradable])
             with timeline.phase("grading"):
                 records.update(run.grade(todo, on_graded=graded, also_hidden=(folder.resolve(), out),
                                          on_done=lambda r: (ran.append(r.student_id), bar.set_postfix_str(
@@ -237,20 +238,47 @@ def given_code(course: Course) -> list[str]:
         solved_source(c) for c in solution if c.cell_type == "code" and is_solution(c)]
 
 
-def compare_hand_ins(course: Course, results: list[SubmissionResult]) -> similarity.Similarity:
-    """The batch's hand-ins compared with each other (:mod:`autograder.similarity`), as nbgrader keeps
-    them in ``submitted/``; a hand-in that was not graded, or cannot be read there, is listed with why."""
+def compare_hand_ins(course: Course, students: list[str]) -> similarity.Similarity:
+    """The hand-ins of ``students`` compared with each other (:mod:`autograder.similarity`), as nbgrader
+    keeps them in ``submitted/``; one that cannot be read there is listed with why."""
     handins, not_compared = {}, []
-    for r in results:
-        notebook = course.submitted_notebook(r.student_id)
-        if r.status == "rejected" or not notebook.is_file():
-            not_compared.append((r.student_id, r.reason or "its hand-in is not in submitted/"))
-            continue
+    for student in students:
+        notebook = course.submitted_notebook(student)
         try:
-            handins[r.student_id] = read(notebook)
+            handins[student] = read(notebook)
         except Exception as error:  # noqa: BLE001 - whatever the file holds, the report names it and goes on
-            not_compared.append((r.student_id, f"{notebook} could not be read as a notebook ({error})."))
+            not_compared.append((student, f"{notebook} could not be read as a notebook ({error})."))
     return similarity.compare(handins, read(course.release_notebook), given_code(course), not_compared)
+
+
+class _Alike:
+    """The batch's similarity, worked out in a thread while the workers grade (this process mostly
+    waits then) or, when nothing started it, at the end."""
+
+    def __init__(self):
+        self._pool = None
+        self._future = None
+
+    def start(self, course: Course, students: list[str]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="similarity")
+        self._future = self._pool.submit(compare_hand_ins, course, students)
+
+    def result(self, course: Course, results: list[SubmissionResult]) -> similarity.Similarity:
+        """Every hand-in of ``results``: compared, or listed with why it was not (the reason it was
+        not graded)."""
+        graded = [r.student_id for r in results if r.status != "rejected"]
+        if self._future is None:
+            alike = compare_hand_ins(course, graded)
+        else:
+            alike = self._future.result()
+            self._pool.shutdown()
+            late = [s for s in graded if s not in alike.documents and s not in dict(alike.not_compared)]
+            if late:  # not in the batch the thread compared: compare them all again
+                alike = compare_hand_ins(course, graded)
+        alike.not_compared += [(r.student_id, r.reason) for r in results if r.status == "rejected"]
+        return alike
 
 
 def _remove_other_students(gradescope: Path, students: set[str]) -> None:
@@ -292,11 +320,12 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     course = Course(Path(course_dir or kit_root()).resolve(), assignment)
     out = Path(out_dir or course.path("grading")).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    later = _Alike()
     if engine == "nbgrader":
         results = _grade_with_nbgrader(course, folder, out, say, hidden_messages, timeline)
     else:
         results = _grade_with_workers(course, folder, out, settings, say, progress, force, hidden_messages,
-                                      timeline)
+                                      later, timeline)
     missing = reports.missing_protections(results)
     if missing:
         say(missing)
@@ -314,7 +343,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         else:  # no roster this run: no LMS file of an earlier run's is left to look like this one's
             for name in (lms.CANVAS_FILE, lms.MOODLE_FILE):
                 (out / name).unlink(missing_ok=True)
-        alike = compare_hand_ins(course, results)
+        alike = later.result(course, results)
         similarity_page.write_similarity(alike, out / similarity_page.FILE, course.assignment.title)
         if alike.flagged:
             say(f"{len(alike.flagged)} pair(s) of hand-ins are unusually alike: read {out / similarity_page.FILE} "

@@ -171,6 +171,14 @@ def test_grade_says_which_pairs_to_read_under_its_table(tmp_path, capsys):
     assert f"<a href='#pair-1'>{a} and {b}</a>" in page
     # It never changes a score: every hand-in of the class, the copies too, keeps its full marks.
     assert printed.count("33 / 33") == 4
+    # Worked out while the workers grade, or at the end when nothing is graded (all kept from the
+    # run before): the same report.
+    (out / similarity_page.FILE).unlink()
+    assert cli.main(["grade", str(folder), "--course-dir", str(course.root)]) == 0
+    again = capsys.readouterr().out
+    assert "4 notebook(s) already graded by an earlier run" in again
+    assert f"1 pair(s) of hand-ins are unusually alike: read {out / similarity_page.FILE}" in again
+    assert (out / similarity_page.FILE).read_text() == page
 
 
 def test_an_assignment_naming_a_missing_file_of_given_code_is_refused(tmp_path):

@@ -107,9 +107,15 @@ class ReplayExecution(FromRecords):
         return nb, resources
 
 
+# nbconvert's own option: the notebook is validated once, after the converter's last step, rather
+# than after each of its steps (some 17 per notebook and page, each validating the whole notebook
+# against nbformat's schema). A step that made the notebook invalid still fails the conversion.
+VALIDATE_ONCE = "--Exporter.optimistic_validation=True"
+
+
 def _app(assignment: str, work_dir: str) -> AutogradeApp:
     app = AutogradeApp()
-    app.initialize([assignment, "--force"])
+    app.initialize([assignment, "--force", VALIDATE_ONCE])
     app.coursedir.assignment_id = assignment
     steps = list(Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors)
     config = Config()
@@ -167,7 +173,7 @@ class NbgraderSide:
     def feedback(self, student: str) -> bool:
         if self.feedback_app is None:
             self.feedback_app = GenerateFeedbackApp()
-            self.feedback_app.initialize([self.assignment, "--force",
+            self.feedback_app.initialize([self.assignment, "--force", VALIDATE_ONCE,
                                           f"--WithholdHiddenMessages.withhold={self.withhold_hidden}"])
             self.feedback_app.coursedir.assignment_id = self.assignment
             self.feedback_converter = nbgrader_changes.keeping_exporter(GenerateFeedback)(
