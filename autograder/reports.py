@@ -15,7 +15,6 @@ import warnings
 from pathlib import Path
 from urllib.parse import quote
 
-from autograder.hidden_feedback import HIDDEN_MESSAGE
 from autograder.results import GRADED, SubmissionResult, isolation_summary
 
 CSV_COLUMNS = ["student_id", "file", "status", "autograded_score", "autograded_max",
@@ -139,6 +138,8 @@ def validation_report(result: SubmissionResult) -> str:
 
 
 def _shown(test, hidden_messages: str) -> str:
+    from autograder.hidden_feedback import HIDDEN_MESSAGE  # with nbgrader's preprocessors: only when needed
+
     return HIDDEN_MESSAGE if test.from_hidden and hidden_messages == "hidden" else test.message
 
 

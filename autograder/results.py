@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from nbgrader.api import Gradebook, MissingEntry
+from typing import TYPE_CHECKING
 
 from autograder.course import Course
-from autograder.hidden_feedback import is_hidden_failure
 from autograder.notebooks import grade_id, is_autograded_test, read
 from autograder.submissions import Submission
+
+if TYPE_CHECKING:  # nbgrader (and its preprocessors) is imported where a gradebook is read: the
+    from nbgrader.api import Gradebook  # command starts its workers first, and they import torch meanwhile
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -84,6 +86,8 @@ def cell_message(cell) -> str:
 
 
 def _from_hidden(cell) -> bool:
+    from autograder.hidden_feedback import is_hidden_failure
+
     return any(is_hidden_failure(o) for o in cell.get("outputs", []))
 
 
@@ -136,6 +140,8 @@ def _maximum(grade_cells, cell_type: str) -> float:
 
 def points_possible(course: Course) -> tuple[float, float]:
     """The assignment's autograded points and its hand-graded (written answers) points."""
+    from nbgrader.api import Gradebook
+
     with Gradebook(course.db_url) as gb:
         cells = gb.find_notebook(course.assignment.notebook, course.assignment.name).grade_cells
         return _maximum(cells, "code"), _maximum(cells, "markdown")
@@ -144,6 +150,8 @@ def points_possible(course: Course) -> tuple[float, float]:
 def read_results(course: Course, submissions: list[Submission], autograde_log: str = "") -> list[SubmissionResult]:
     """The results of submissions that went through ``nbgrader autograde``, read in one session
     of the gradebook (a batch's worth in well under a second)."""
+    from nbgrader.api import Gradebook
+
     names = (course.assignment.notebook, course.assignment.name)
     with Gradebook(course.db_url) as gb:
         notebook = gb.find_notebook(*names)
@@ -162,6 +170,8 @@ def results_in_order(course: Course, submissions: list[Submission], autograde_lo
 
 def _result(gb: Gradebook, course: Course, submission: Submission, names: tuple[str, str], manual_max: float,
             code_cells: list, autograde_log: str) -> SubmissionResult:
+    from nbgrader.api import MissingEntry
+
     student = submission.student_id
     try:
         graded = gb.find_submission_notebook(*names, student)

@@ -25,13 +25,15 @@ import math
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-from copydetect import CodeFingerprint, compare_files
-from copydetect.utils import filter_code, get_token_coverage
+from typing import TYPE_CHECKING
+
 from pygments import token
 from pygments.lexers import PythonLexer
 
 from autograder.notebooks import grade_id, is_solution
+
+if TYPE_CHECKING:  # copydetect imports matplotlib's pyplot: it is imported when a batch is compared
+    from copydetect import CodeFingerprint
 
 CODE, ANSWERS = "code", "answers"
 # Matches shorter than this many characters of tokenised code (a name is one character: a statement
@@ -161,6 +163,8 @@ def _line_key(line: str, lexer=PythonLexer()) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _line_shape(line: str) -> str:
     """A line of code as copydetect compares it: every name one letter, strings and comments gone."""
+    from copydetect.utils import filter_code
+
     return filter_code(line, "line.py", "python")[0]
 
 
@@ -227,6 +231,8 @@ class _Fingerprints:
 
     def _fingerprint(self, text: str, own: bool = True) -> tuple[CodeFingerprint, list[int] | None]:
         """The text's fingerprint and where each character of the text fingerprinted was written."""
+        from copydetect import CodeFingerprint
+
         if self.kind == CODE:  # copydetect's own tokeniser, which maps its tokens back to the text it read
             if own:
                 text, origin = _own_lines(text, self.given_lines)
@@ -240,6 +246,8 @@ class _Fingerprints:
         first, second = self.prints[a], self.prints[b]
         if not first.hashes & second.hashes:
             return None
+        from copydetect import compare_files
+
         shared, shares, slices = compare_files(first, second)
         spans = tuple(self._spans(student, s) for student, s in ((a, slices[0]), (b, slices[1])))
         return Match(self.kind, (float(shares[0]), float(shares[1])), int(shared), spans)
@@ -249,7 +257,7 @@ class _Fingerprints:
         (given code) is cut there; one over spaces and punctuation left out stays whole."""
         origin, text = self.origins[student], self.texts[student]
         spans = []
-        for start, end in zip(*np.asarray(slices, dtype=int)):
+        for start, end in zip(*(list(map(int, row)) for row in slices)):
             start, end = max(int(start), 0), min(int(end), len(origin))
             if end <= start:
                 continue
@@ -273,6 +281,8 @@ def _take_out(fingerprint: CodeFingerprint, hashes: set[int]) -> None:
     """
     fingerprint.hashes = fingerprint.hashes - hashes
     fingerprint.hash_idx = {h: i for h, i in fingerprint.hash_idx.items() if h not in hashes}
+    from copydetect.utils import get_token_coverage
+
     fingerprint.token_coverage = get_token_coverage(fingerprint.hash_idx, fingerprint.k,
                                                     len(fingerprint.filtered_code))
 

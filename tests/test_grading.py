@@ -184,7 +184,7 @@ def test_gradescope_results_and_the_class_summary_are_written(graded_examples):
 def test_hidden_test_messages_can_be_withheld_from_gradescope(tmp_path):
     import json
 
-    from autograder import reports
+    from autograder import hidden_feedback, reports
     from autograder.results import SubmissionResult, TestResult
 
     result = SubmissionResult("zoe", "zoe.ipynb", "graded", 1.0, 3.0, 0.0, (
@@ -193,7 +193,7 @@ def test_hidden_test_messages_can_be_withheld_from_gradescope(tmp_path):
         TestResult("test_c", 1, 0, "A public assert failed (AssertionError with no message).")))
     reports.write_gradescope([result], tmp_path, hidden_messages="hidden")
     tests = json.loads((tmp_path / "zoe" / "results.json").read_text())["tests"]
-    assert [t["output"] for t in tests] == ["", reports.HIDDEN_MESSAGE,
+    assert [t["output"] for t in tests] == ["", hidden_feedback.HIDDEN_MESSAGE,
                                            "A public assert failed (AssertionError with no message)."]
 
 
