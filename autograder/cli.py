@@ -18,7 +18,7 @@ from autograder.course import Course, NbgraderFailed, kit_root
 from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
 from autograder.engine.protocol import Settings
-from autograder.submissions import NotSubmissions, path_problem
+from autograder.submissions import NotSubmissions, check_input, path_problem
 
 PROG = "python -m autograder"
 DESCRIPTION = "Grade the notebooks of the course's assignments with nbgrader, hidden tests included."
@@ -232,7 +232,7 @@ def _grade(args) -> int:
     results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
                                    settings=settings, progress=sys.stderr.isatty(), force=args.force,
                                    hidden_messages=args.hidden_messages, assignment=args.assignment,
-                                   timeline=timeline, roster=roster)
+                                   timeline=timeline, roster=roster, early=args.early)
     out = (args.out or args.course_dir / "grading")
     # The table wraps to the terminal's width; piped to a file, its lines are whole.
     width = shutil.get_terminal_size((0, 0)).columns or None
@@ -270,13 +270,33 @@ def _gradescope(args) -> int:
 COMMANDS = {"release": _release, "grade": _grade, "validate": _validate, "gradescope": _gradescope}
 
 
+def _start_workers_early(args):
+    """For ``grade`` with the kit's workers: their warm process, started before anything else, so
+    that it imports torch while this process loads the course's configuration (which imports
+    nbgrader). The batch takes it; a command that stops before grading stops it."""
+    if args.command != "grade" or args.engine != "workers" or not (args.course_dir / config.CONFIG_FILE).is_file():
+        return None
+    try:
+        check_input(args.folder)  # a batch of nothing stops with its own message, before any process
+    except NotSubmissions:
+        return None
+    from autograder.engine.pool import WORKERS_LOG, Prestarted
+    from autograder.engine.protocol import WorkFolder, default_workers
+
+    course_dir = args.course_dir.resolve()
+    out = (args.out or course_dir / "grading").resolve()
+    return Prestarted(args.workers or default_workers(), config.grading_environment(), course_dir,
+                      WorkFolder(out / "work").worker_logs / WORKERS_LOG)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
-    problem = _course_problem(args.course_dir, args.assignment) if hasattr(args, "course_dir") else None
-    if problem:
-        print(problem, file=sys.stderr)
-        return 2
+    args.early = _start_workers_early(args)
     try:
+        problem = _course_problem(args.course_dir, args.assignment) if hasattr(args, "course_dir") else None
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print(STOPPED, file=sys.stderr)
@@ -284,3 +304,6 @@ def main(argv: list[str] | None = None) -> int:
     except (NbgraderFailed, NotSubmissions, ManifestProblem, lms.RosterProblem) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    finally:
+        if args.early is not None:
+            args.early.discard()

@@ -28,6 +28,7 @@ from autograder import lms, release_check, reports, similarity, similarity_page
 from autograder.assignments import DEFAULT
 from autograder.course import Course, kit_root, scratch_course
 from autograder.engine import batch, config
+from autograder.engine.pool import Prestarted
 from autograder.engine.protocol import AUTOGRADE, FEEDBACK, Settings, WorkFolder
 from autograder.notebooks import autograded_tests, is_solution, read, solved_source
 from autograder.results import SubmissionResult, points_possible, results_in_order, with_run
@@ -99,7 +100,7 @@ def _resumable(course: Course, gradable: list[Submission], work: WorkFolder, inp
 
 def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Settings | None,
                         say: Callable[[str], None], progress: bool, force: bool, hidden_messages: str,
-                        alike: _Alike, timeline: Timeline) -> list[SubmissionResult]:
+                        alike: _Alike, timeline: Timeline, early: Prestarted | None = None) -> list[SubmissionResult]:
     """Grade with the kit's warm workers; results in the order of the submissions found.
 
     The workers and nbgrader's side start first, so their start-up overlaps the release check
@@ -113,7 +114,7 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
     settings = settings or config.settings(course.config)
     inputs = grading_inputs(course, settings)
     with batch.Batch(course, settings, work.path, feedback=True,
-                     withhold_hidden=hidden_messages == "hidden") as run:
+                     withhold_hidden=hidden_messages == "hidden", early=early) as run:
         timeline.mark("release check")
         current = release_check.is_current(course)
         if current:
@@ -294,7 +295,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
                  say: Callable[[str], None] = _say, engine: str = "workers", settings: Settings | None = None,
                  progress: bool = False, force: bool = False, hidden_messages: str = "shown",
                  assignment: str = DEFAULT, timeline: Timeline | None = None,
-                 roster: list[lms.RosterStudent] | None = None) -> list[SubmissionResult]:
+                 roster: list[lms.RosterStudent] | None = None, early: Prestarted | None = None) -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
@@ -325,7 +326,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         results = _grade_with_nbgrader(course, folder, out, say, hidden_messages, timeline)
     else:
         results = _grade_with_workers(course, folder, out, settings, say, progress, force, hidden_messages,
-                                      later, timeline)
+                                      later, timeline, early)
     missing = reports.missing_protections(results)
     if missing:
         say(missing)

@@ -3,11 +3,16 @@ forks of one warm process, and each runs its jobs in children forked from itself
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from autograder import cli
 from autograder.course import scratch_course
+from autograder.engine import batch
+from autograder.engine.config import grading_environment
+from autograder.engine.pool import WORKERS_LOG, Prestarted, WorkerPool
 from autograder.engine.protocol import Settings
-from tests.builders import direct_job, pool_for
+from tests.builders import EXAMPLES, direct_job, pool_for
 
 
 def _parent_of(pid: int) -> int:
@@ -34,3 +39,55 @@ def test_the_pool_warms_up_once_and_forks_every_worker_from_it(tmp_path):
     ran_in = {(tmp_path / "runs" / o.id / "cells.jsonl").read_text().split('"text": "', 1)[1].split("\\n")[0]
               for o in outcomes}
     assert len(ran_in) == 3 and not ran_in & {str(pid) for pid in workers}
+
+
+def _children_running(module: str) -> list[int]:
+    """This process's children whose command line runs ``python -m module``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if _parent_of(int(entry.name)) == os.getpid() and module in (entry / "cmdline").read_text():
+                    found.append(int(entry.name))
+            except OSError:  # gone meanwhile
+                continue
+    return found
+
+
+def test_a_warm_process_started_early_is_the_one_the_pool_forks_its_workers_from(tmp_path):
+    course = scratch_course(tmp_path / "course")
+    settings = Settings(cell_timeout=30, wall_timeout=60, output_limit=100_000)
+    early = Prestarted(2, grading_environment(), course.root, tmp_path / "logs" / WORKERS_LOG)
+    outcomes = []
+    with WorkerPool(2, batch.worker_start(course), grading_environment(), tmp_path / "logs", early) as pool:
+        assert pool.warm.pid == early.warm.pid
+        assert [_parent_of(w.pid) for w in pool.workers] == [early.warm.pid] * 2
+        pool.run([direct_job("only", "print(6 * 7)", tmp_path / "runs", settings)], outcomes.append)
+    assert [(o.id, o.exit_code) for o in outcomes] == [("only", 0)]
+    early.discard()  # taken: nothing to stop
+    assert early.warm.poll() is not None  # the pool closed it with its workers
+
+
+def test_a_pool_of_another_size_starts_its_own_and_stops_the_early_one(tmp_path):
+    course = scratch_course(tmp_path / "course")
+    early = Prestarted(1, grading_environment(), course.root, tmp_path / "logs" / WORKERS_LOG)
+    with WorkerPool(2, batch.worker_start(course), grading_environment(), tmp_path / "logs", early) as pool:
+        assert pool.warm.pid != early.warm.pid and len(pool.workers) == 2
+        assert early.warm.wait(timeout=30) == 0
+
+
+def test_a_grade_command_that_stops_before_grading_leaves_no_warm_process(tmp_path, capsys):
+    course = scratch_course(tmp_path / "course")
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    assert cli.main(["grade", str(empty), "--course-dir", str(course.root)]) == 1
+    assert "error:" in capsys.readouterr().err
+    assert _children_running("autograder.engine.worker") == []
+    # A course directory that is not one, an assignment it does not have: the same, and the warm
+    # process started for the second leaves nothing behind in the report folder.
+    assert cli.main(["grade", str(EXAMPLES), "--course-dir", str(tmp_path)]) == 2
+    assert cli.main(["grade", str(EXAMPLES), "--course-dir", str(course.root), "--assignment", "nope",
+                     "--out", str(tmp_path / "out")]) == 2
+    assert "has no assignment 'nope'" in capsys.readouterr().err
+    assert _children_running("autograder.engine.worker") == []
+    assert not (tmp_path / "out").exists()

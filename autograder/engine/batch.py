@@ -29,7 +29,7 @@ from autograder.course import Course, NbgraderFailed
 from autograder.engine import channel, judge, review
 from autograder.engine.config import grading_environment
 from autograder.engine.execution import TRUNCATED, read_cell_runs
-from autograder.engine.pool import WorkerPool
+from autograder.engine.pool import Prestarted, WorkerPool
 from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, RELEASE, Job, NbgraderStep, Outcome, RunFolder,
                                         Settings, StepDone, WorkerStart, WorkFolder)
 from autograder.notebooks import code_cells, grade_id, is_autograded_test, read
@@ -290,7 +290,7 @@ class Batch:
     """
 
     def __init__(self, course: Course, settings: Settings, work: Path, feedback: bool = False,
-                 withhold_hidden: bool = False):
+                 withhold_hidden: bool = False, early: Prestarted | None = None):
         if settings.cell_timeout is None:
             settings = replace(settings, cell_timeout=course.config.cell_timeout)
         self.course, self.settings, self.feedback_pages = course, settings, feedback
@@ -305,7 +305,7 @@ class Batch:
         self.nbgrader = self.sides[0]
         self.side_of: dict[str, _NbgraderSide] = {}
         self.pool = WorkerPool(settings.workers, worker_start(course), grading_environment(),
-                               self.folder.worker_logs).begin()
+                               self.folder.worker_logs, early).begin()
 
     def _step_done(self, done: StepDone) -> None:
         if done.step == AUTOGRADE and done.ok:

@@ -21,6 +21,7 @@ from autograder.engine.protocol import Job, Outcome, Ready, WorkerStart
 WORKER = "autograder.engine.worker"  # the child side: python -m autograder.engine.worker
 
 READY_TIMEOUT = 180
+WORKERS_LOG = "workers.log"  # the warm process's and its workers' log, in the pool's log folder
 
 
 class WorkerFailed(RuntimeError):
@@ -85,32 +86,89 @@ class _Worker:
             self.answers.close()
 
 
+class Prestarted:
+    """The pool's warm process, started before the batch knows its course: it imports torch and the
+    rest of what every run uses meanwhile, then waits on its stdin for the :class:`WorkerStart`.
+
+    ``grade`` starts it first thing, so the warm-up no longer waits for the command to load the
+    course's configuration (which imports nbgrader). A pool whose size, environment or course
+    folder differ from what it was started with starts its own; :meth:`discard` stops one that
+    no pool took.
+    """
+
+    def __init__(self, size: int, env: dict, cwd: Path, log: Path):
+        self.size, self.env, self.cwd, self.log = max(1, size), dict(env), Path(cwd), Path(log)
+        self.taken = False
+        slots, self.ours = [], []
+        for _ in range(self.size):
+            jobs_read, jobs_write = os.pipe()
+            answers_read, answers_write = os.pipe()
+            slots.append((jobs_read, answers_write))
+            self.ours.append((jobs_write, answers_read))
+        # What it creates for its log, so that a command that stops before grading leaves none of it.
+        self.created = [folder for folder in (self.log.parent, *self.log.parent.parents) if not folder.exists()]
+        self.created_log = not self.log.exists()
+        try:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.log, "ab") as log_file:
+                self.warm = subprocess.Popen(
+                    [sys.executable, "-m", WORKER, "--fork", *(f"{a},{b}" for a, b in slots)],
+                    stdin=subprocess.PIPE, stdout=log_file, stderr=log_file, env=self.env, cwd=self.cwd,
+                    pass_fds=[fd for slot in slots for fd in slot])
+        except BaseException:
+            for fd in (fd for pair in self.ours for fd in pair):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (fd for slot in slots for fd in slot):
+                os.close(fd)  # the workers' ends: held by them alone, so a dead worker reads as EOF here
+
+    def fits(self, size: int, env: dict, cwd: Path, log: Path) -> bool:
+        return (not self.taken and self.size == max(1, size) and self.env == env
+                and self.cwd.resolve() == Path(cwd).resolve() and self.log.resolve() == Path(log).resolve())
+
+    def take(self, start: WorkerStart) -> tuple[subprocess.Popen, list[_Worker]]:
+        self.taken = True
+        self.warm.stdin.write(start.to_line().encode())
+        self.warm.stdin.flush()
+        return self.warm, [_Worker(self.warm.pid, os.fdopen(jobs, "wb"), os.fdopen(answers, "rb"), str(self.log))
+                           for jobs, answers in self.ours]
+
+    def discard(self) -> None:
+        """Stop the warm process unless a pool took it (the command stopped before grading)."""
+        if self.taken:
+            return
+        self.taken = True
+        with contextlib.suppress(OSError):
+            self.warm.stdin.close()  # it reads the end of its stdin as "no course": it exits
+        try:
+            self.warm.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.warm.kill()
+            self.warm.wait()
+        for fd in (fd for pair in self.ours for fd in pair):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(OSError):
+            if self.created_log and self.log.stat().st_size == 0:  # it had nothing to say
+                self.log.unlink()
+                for folder in self.created:  # deepest first; a folder something else wrote in stays
+                    folder.rmdir()
+
+
 def _forked_workers(size: int, start: WorkerStart, env: dict, cwd: Path,
-                    log: Path) -> tuple[subprocess.Popen, list[_Worker]]:
-    """Start one process that warms up once and forks ``size`` workers, each on its own pipes.
+                    log: Path, early: Prestarted | None = None) -> tuple[subprocess.Popen, list[_Worker]]:
+    """Start one process that warms up once and forks ``size`` workers, each on its own pipes
+    (or take ``early``, started before, when it fits).
 
     Its stdin stays open: the warm-up's last step waits for the pool to say the course's
     release is current (:meth:`WorkerPool.release_ready`)."""
-    slots, ours = [], []
-    for _ in range(size):
-        jobs_read, jobs_write = os.pipe()
-        answers_read, answers_write = os.pipe()
-        slots.append((jobs_read, answers_write))
-        ours.append((jobs_write, answers_read))
-    try:
-        with open(log, "ab") as log_file:
-            warm = subprocess.Popen(
-                [sys.executable, "-m", WORKER, "--fork", *(f"{a},{b}" for a, b in slots)],
-                stdin=subprocess.PIPE, stdout=log_file, stderr=log_file, env=env, cwd=cwd,
-                pass_fds=[fd for slot in slots for fd in slot])
-        warm.stdin.write(start.to_line().encode())
-        warm.stdin.flush()
-    finally:
-        for fd in (fd for slot in slots for fd in slot):
-            os.close(fd)  # the workers' ends: held by them alone, so a dead worker reads as EOF here
-    workers = [_Worker(warm.pid, os.fdopen(jobs, "wb"), os.fdopen(answers, "rb"), str(log))
-               for jobs, answers in ours]
-    return warm, workers
+    if early is not None and early.fits(size, env, cwd, log):
+        return early.take(start)
+    if early is not None:
+        early.discard()
+    prestarted = Prestarted(size, env, cwd, log)
+    return prestarted.take(start)
 
 
 class WorkerPool:
@@ -121,8 +179,9 @@ class WorkerPool:
     are ready. As a context manager, the three at once (the release must be current).
     """
 
-    def __init__(self, size: int, start: WorkerStart, env: dict, log_dir: Path):
+    def __init__(self, size: int, start: WorkerStart, env: dict, log_dir: Path, early: Prestarted | None = None):
         self.size, self.start, self.env, self.log_dir = max(1, size), start, env, log_dir
+        self.early = early
         self.cwd = Path(start.course_root)
         self.workers: list[_Worker] = []
         self.warm: subprocess.Popen | None = None
@@ -138,7 +197,7 @@ class WorkerPool:
     def begin(self) -> "WorkerPool":
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.warm, self.workers = _forked_workers(self.size, self.start, self.env, self.cwd,
-                                                  self.log_dir / "workers.log")
+                                                  self.log_dir / WORKERS_LOG, self.early)
         self.waiting = list(self.workers)
         return self
 

@@ -74,6 +74,19 @@ def _warm_prepare(start: WorkerStart, assignment, steps: list) -> None:
             vars(step).pop(kept, None)
 
 
+def import_ahead():
+    """What every run uses, whatever the course: imported before the course is known (a pool
+    started early does this while the command loads the course's configuration)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import nbgrader.preprocessors  # noqa: F401 - each submission is prepared with its sanitizing steps
+    import torch
+
+    from autograder.engine import channel, execution, guard, judge, prepare, sandbox  # noqa: F401 - warm in every run
+    return plt, torch
+
+
 def warm_up(start: WorkerStart, release_ready=lambda: None) -> _Grading:
     """Import and exercise what every submission uses, so forked processes start warm: the
     notebook's usual libraries, the kit's run machinery, and what the assignment's manifest
@@ -83,12 +96,8 @@ def warm_up(start: WorkerStart, release_ready=lambda: None) -> _Grading:
     ``release_ready()`` returns once the course's release is current (the batch may be
     regenerating it meanwhile): only the last step, preparing the release once, reads it.
     """
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import torch
-
-    from autograder.engine import channel, execution, guard, judge, prepare, sandbox  # noqa: F401 - warm in every run
+    plt, torch = import_ahead()
+    from autograder.engine import prepare
     from autograder.engine.manifest import Assignment
 
     torch.set_num_threads(1)
@@ -431,7 +440,11 @@ if __name__ == "__main__":
 
     nbgrader_changes.skip_unused_imports()
     if sys.argv[1:2] == ["--fork"]:
-        start = WorkerStart.from_line(sys.stdin.readline())
+        import_ahead()
+        line = sys.stdin.readline()
+        if not line:  # started early by a command that stopped before it had a course to grade
+            sys.exit(0)
+        start = WorkerStart.from_line(line)
         os.dup2(2, 1)  # anything printed goes to the log
         # The pool's second line (or the end of its pipe) says the release is current.
         fork_workers([tuple(int(fd) for fd in pair.split(",")) for pair in sys.argv[2:]], start,
