@@ -31,7 +31,7 @@ from autograder.engine import batch, config
 from autograder.engine.pool import Prestarted
 from autograder.engine.protocol import AUTOGRADE, FEEDBACK, Settings, WorkFolder
 from autograder.notebooks import autograded_tests, is_solution, read, solved_source
-from autograder.results import SubmissionResult, points_possible, results_in_order, with_run
+from autograder.results import REJECTED, SubmissionResult, points_possible, results_in_order, with_run
 from autograder.submissions import Submission, check_input, check_notebook, collect, student_id_for, unpack
 from autograder.timeline import Timeline
 
@@ -257,28 +257,25 @@ class _Alike:
     waits then) or, when nothing started it, at the end."""
 
     def __init__(self):
-        self._pool = None
         self._future = None
 
     def start(self, course: Course, students: list[str]) -> None:
+        """Compare ``students``: the batch's gradable hand-ins, the very ones its results will not
+        have rejected."""
         from concurrent.futures import ThreadPoolExecutor
 
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="similarity")
-        self._future = self._pool.submit(compare_hand_ins, course, students)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="similarity")
+        self._future = pool.submit(compare_hand_ins, course, students)
+        pool.shutdown(wait=False)  # the one comparison still runs; :meth:`result` waits for it
 
     def result(self, course: Course, results: list[SubmissionResult]) -> similarity.Similarity:
         """Every hand-in of ``results``: compared, or listed with why it was not (the reason it was
         not graded)."""
-        graded = [r.student_id for r in results if r.status != "rejected"]
-        if self._future is None:
-            alike = compare_hand_ins(course, graded)
-        else:
+        if self._future is not None:
             alike = self._future.result()
-            self._pool.shutdown()
-            late = [s for s in graded if s not in alike.documents and s not in dict(alike.not_compared)]
-            if late:  # not in the batch the thread compared: compare them all again
-                alike = compare_hand_ins(course, graded)
-        alike.not_compared += [(r.student_id, r.reason) for r in results if r.status == "rejected"]
+        else:
+            alike = compare_hand_ins(course, [r.student_id for r in results if r.status != REJECTED])
+        alike.not_compared += [(r.student_id, r.reason) for r in results if r.status == REJECTED]
         return alike
 
 

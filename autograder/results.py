@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-
 from typing import TYPE_CHECKING
 
 from autograder.course import Course
