@@ -78,7 +78,6 @@ SEPARATORS = {CODE: "\n" + ";".join(["pass"] * 8) + "\n", ANSWERS: "\n" + " ".jo
 @dataclass
 class Document:
     """A hand-in's own code or own written answers, as one text made of its cells."""
-    student: str
     kind: str
     parts: list[Part] = field(default_factory=list)
     text: str = ""
@@ -136,18 +135,19 @@ class Similarity:
 def documents_of(notebook, release) -> dict[str, Document]:
     """A hand-in's own code and own written answers: its cells that the release does not hold as they are."""
     given = {(c.cell_type, c.source.strip()) for c in release.cells}
-    student = ""
-    code, answers = Document(student, CODE), Document(student, ANSWERS)
+    code, answers = Document(CODE), Document(ANSWERS)
     for number, cell in enumerate(notebook.cells, start=1):
         source = cell.get("source", "")
         if cell.get("cell_type") not in ("code", "markdown") or not source.strip():
             continue
         if (cell.cell_type, source.strip()) in given:
             continue
-        label = grade_id(cell) or f"cell {number}"
+        gid = grade_id(cell)
+        # A hand-in's metadata is the student's: a grade id that is not a name labels nothing.
+        label = gid if isinstance(gid, str) and gid else f"cell {number}"
         if cell.cell_type == "code":
             code.add(label, source)
-        elif is_solution(cell) or grade_id(cell) is None:  # an answer, or a note of the student's own
+        elif is_solution(cell) or gid is None:  # an answer, or a note of the student's own
             answers.add(label, source)
     return {CODE: code, ANSWERS: answers}
 
@@ -234,10 +234,7 @@ class _Fingerprints:
         from copydetect import CodeFingerprint
 
         if self.kind == CODE:  # copydetect's own tokeniser, which maps its tokens back to the text it read
-            if own:
-                text, origin = _own_lines(text, self.given_lines)
-            else:
-                origin = list(range(len(text)))
+            text, origin = _own_lines(text, self.given_lines) if own else (text, None)
             return CodeFingerprint("code.py", self.k, WINDOW, fp=io.StringIO(text), language="python"), origin
         words, origin = _words(text)
         return CodeFingerprint("answers", self.k, WINDOW, filter=False, fp=io.StringIO(words)), origin
@@ -294,11 +291,7 @@ def compare(handins: dict[str, object], release, given_code: list[str],
     ``given_code`` holds texts of code students may paste (the tutorial's); ``not_compared`` lists
     the hand-ins that could not be read, with why, so the report names them too.
     """
-    documents = {}
-    for student, notebook in handins.items():
-        documents[student] = documents_of(notebook, release)
-        for doc in documents[student].values():
-            doc.student = student
+    documents = {student: documents_of(notebook, release) for student, notebook in handins.items()}
     # Each given text between two separators, as a cell stands in a document: a cell that starts or
     # ends as given (a released ``def`` line, say) then adds nothing of the student's own at its edges.
     code = [c.source for c in release.cells if c.cell_type == "code"] + list(given_code)

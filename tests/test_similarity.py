@@ -94,6 +94,24 @@ def test_a_student_s_own_cells_and_notes_count_under_their_cell_number():
     assert [p.label for p in docs[similarity.ANSWERS].parts] == ["q1_gru_vs_lstm", f"cell {len(nb.cells)}"]
 
 
+def test_a_hand_in_s_own_metadata_and_markup_neither_break_the_page_nor_run_in_it(tmp_path):
+    odd = submission()
+    note = nbformat.v4.new_markdown_cell("<script>alert('PWNED')</script> my notes on the GRU " * 10)
+    note.metadata["nbgrader"] = {"grade_id": 123, "solution": True}
+    listed = nbformat.v4.new_code_cell("total = 0\nfor k in range(10):\n    total += k * k\n" * 4)
+    listed.metadata["nbgrader"] = {"grade_id": ["p2_lstm_tagger"], "solution": True}
+    odd.cells += [note, listed]
+    twin = copy.deepcopy(odd)
+    alike = similarity.compare({"odd": odd, "twin": twin, "plain": submission()}, RELEASE, GIVEN)
+    assert _names(alike.flagged) == [{"odd", "twin"}]
+    labels = [p.label for p in alike.documents["odd"][similarity.CODE].parts]
+    assert labels[-1] == f"cell {len(odd.cells)}"  # not the list the metadata holds
+    page = tmp_path / similarity_page.FILE
+    similarity_page.write_similarity(alike, page)
+    text = page.read_text()
+    assert "<script>alert" not in text and "&lt;script&gt;alert(&#x27;PWNED&#x27;)&lt;/script&gt;" in text
+
+
 def test_the_report_is_the_same_whatever_python_s_hash_seed():
     script = (
         "import json; from autograder import similarity; from autograder.grading import given_code; "
