@@ -291,7 +291,12 @@ def compare(handins: dict[str, object], release, given_code: list[str],
     ``given_code`` holds texts of code students may paste (the tutorial's); ``not_compared`` lists
     the hand-ins that could not be read, with why, so the report names them too.
     """
-    documents = {student: documents_of(notebook, release) for student, notebook in handins.items()}
+    documents, not_compared = {}, list(not_compared or [])
+    for student, notebook in handins.items():
+        try:
+            documents[student] = documents_of(notebook, release)
+        except Exception as error:  # noqa: BLE001 - a hand-in's odd cells cost its own comparison, not the batch's
+            not_compared.append((student, f"its cells could not be read for comparison ({error!r})."))
     # Each given text between two separators, as a cell stands in a document: a cell that starts or
     # ends as given (a released ``def`` line, say) then adds nothing of the student's own at its edges.
     code = [c.source for c in release.cells if c.cell_type == "code"] + list(given_code)
@@ -308,4 +313,4 @@ def compare(handins: dict[str, object], release, given_code: list[str],
             if matches:
                 pairs.append(Pair((a, b), matches))
     pairs.sort(key=lambda p: (not p.flagged, -p.score, p.students))
-    return Similarity(documents, pairs, list(not_compared or []))
+    return Similarity(documents, pairs, not_compared)

@@ -110,6 +110,14 @@ def test_a_hand_in_s_own_metadata_and_markup_neither_break_the_page_nor_run_in_i
     similarity_page.write_similarity(alike, page)
     text = page.read_text()
     assert "<script>alert" not in text and "&lt;script&gt;alert(&#x27;PWNED&#x27;)&lt;/script&gt;" in text
+    # Cells no notebook reader would write (a source that is not text): that hand-in is listed as not
+    # compared, and the others are compared all the same.
+    broken = submission()
+    broken.cells.append(nbformat.from_dict({"cell_type": "code", "source": {"not": "text"}, "metadata": {},
+                                            "outputs": [], "execution_count": None}))
+    alike = similarity.compare({"odd": odd, "twin": twin, "broken": broken}, RELEASE, GIVEN)
+    assert _names(alike.flagged) == [{"odd", "twin"}]
+    assert [student for student, _ in alike.not_compared] == ["broken"]
 
 
 def test_the_report_is_the_same_whatever_python_s_hash_seed():
