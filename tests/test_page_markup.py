@@ -39,6 +39,9 @@ def _pages_by_both(notebook, template: str) -> tuple[str, str]:
 def _tricky_notebook():
     """Outputs and answers that put "<pre>" where it is no block, and blocks at their edges."""
     ansi = "\x1b[0;31mValueError\x1b[0m: shapes (3, 4) & (4,) don't match: 'a' < \"b\" > c\r\n\x1b[1;32mok\x1b[0m"
+    # IPython's tracebacks colour code with 256 colours and true colours: spans with styles.
+    ansi_256 = ("\x1b[38;5;66m# a comment & <b>\x1b[0m \x1b[1;38;5;28mfor\x1b[0m x \x1b[38;2;10;20;30;48;5;196mboth\x1b[0m"
+                " \x1b[48;2;1;2;3mbackground\x1b[0m \x1b[7;38;5;1minverse\x1b[0m")
     html_outputs = [
         '<script>var s = "<pre>&#39;x&#39;</pre>";</script><pre>&quot;after&quot;</pre>',
         "<!-- <pre>&quot;commented&quot;</pre> --><pre><span class=\"a b\">&amp;</span></pre>",
@@ -53,6 +56,7 @@ def _tricky_notebook():
         new_code_cell("x = {'a': 1} & b < c  # \ud55c\uad6d\uc5b4 comment\nprint(\"<pre>\")", outputs=[
             new_output("stream", name="stdout", text="<pre>&amp;\n\t\u00e9\n"),
             new_output("error", ename="ValueError", evalue="shapes", traceback=[ansi]),
+            new_output("error", ename="RuntimeError", evalue="coloured", traceback=[ansi_256, ansi]),
         ]),
         new_code_cell("display(HTML(...))", outputs=[
             new_output("display_data", data={"text/html": markup, "text/plain": "<HTML>"})
@@ -102,20 +106,33 @@ def test_the_examples_pages_are_written_as_nbconvert_writes_them_and_the_quick_p
 def test_random_pages_made_of_tricky_pieces_are_written_as_beautifulsoup_writes_them(seed):
     pieces = [
         "<pre>", "</pre>", "<span>", "</span>", '<span class="n">', '<span class="a  b">', '<span class="">',
-        "<span style=\"color: red\">", "&quot;", "&#39;", "&#x27;", "&#34;", "&amp;", "&lt;", "&gt;", "&nbsp;",
+        '<span style="color: red">', '<span style="color: rgb(95,135,135)">', '<span style="color: rgb(95, 135, 135)">',
+        '<span class="ansi-bold" style="color: rgb(0,135,0); background-color: rgb(1,2,3)">',
+        '<span style="background-color: rgb(1,2,3)">', '<span style="color: rgb(1,2,3)" class="x">',
+        "&quot;", "&#39;", "&#x27;", "&#34;", "&amp;", "&lt;", "&gt;", "&nbsp;",
         "&unknown;", "&#1;", "&", "<", ">", "\r\n", "\n", "\t", "text", "\u3131", "<script>", "</script>",
         "<style>", "</style>", "<!--", "-->", "<textarea>", "</textarea>", '<p title="', '">', "<br>",
         '<div class="jp-Notebook">', '<div class="jp-Cell-inputWrapper">', '<div class="jp-OutputArea-output">',
         "</div>", '<img src="a.png">', "<b>", "</b>", "<![CDATA[x]]>", "<?php ?>", "<title>", "</title>",
     ]
+    # What a block holds, near misses included, so that many pages have blocks between the pieces.
+    inside = ["text", "\n", "&quot;", "&amp;", "&#39;", ">", '<span class="n">', "</span>",
+              '<span style="color: rgb(95,135,135)">', '<span class="ansi-bold" style="color: rgb(0,135,0)">',
+              '<span style="color: rgb(95, 135, 135)">', "<b>"]
     rng = random.Random(seed)
+
+    def some(of: list[str], most: int) -> str:
+        return "".join(rng.choice(of) for _ in range(rng.randint(1, most)))
+
     taken = 0
     for _ in range(250):
-        markup = "<!DOCTYPE html><html><body>" + "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        markup = "<!DOCTYPE html><html><body>" + some(pieces, 20)
+        if rng.random() < 0.5:
+            markup += "<pre>" + some(inside, 10) + "</pre>" + some(pieces, 20)
         quick = page_soup(markup, features="html.parser")
         taken += bool(getattr(quick, "kit_blocks", None))
         assert _as_nbconvert_writes(markup, page_soup) == _as_nbconvert_writes(markup, BeautifulSoup), markup
-    assert taken > 0  # some pages had blocks to take out, so the comparison covered putting them back
+    assert taken > 5  # some pages had blocks to take out, so the comparison covered putting them back
 
 
 def test_a_pre_is_a_block_only_in_ordinary_text():
@@ -125,6 +142,7 @@ def test_a_pre_is_a_block_only_in_ordinary_text():
     # or an attribute, nor those holding other tags, attributes or unbalanced spans.
     assert len(blocks) == 2
     assert blocks[0].startswith('\n<span class="ansi-red-fg ansi-bold">Error')  # a newline first, kept
+    assert '<span class="ansi-bold" style="color: rgb(0,135,0); background-color: rgb(1,2,3)">for' in blocks[0]
     assert blocks[1].startswith('<span></span><span class="n">x</span>')
     assert "<span class=\"s2\">\"a&amp;b&lt;c&gt;d'e'f\"g\"</span> &gt; 1" in blocks[1]
     assert page_markup.works_here()

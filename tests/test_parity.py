@@ -41,6 +41,18 @@ def test_labelled_scores_equal_nbgrader_autograde(verdicts, labelled_by_workers,
     assert (by_workers.score, by_workers.max_score) == (by_nbgrader.score, by_nbgrader.max_score)
 
 
+def _gradebook_rows(course) -> tuple[list, list]:
+    """Every autograded grade and comment the course's gradebook holds, as plain values."""
+    from nbgrader.api import Comment, Grade, Gradebook
+
+    with Gradebook(course.db_url) as gradebook:
+        grades = sorted((g.student.id, g.notebook.name, g.cell.name, g.auto_score, g.manual_score,
+                         g.needs_manual_grade, g.score) for g in gradebook.db.query(Grade))
+        comments = sorted((c.student.id, c.notebook.name, c.cell.name, c.auto_comment, c.manual_comment)
+                          for c in gradebook.db.query(Comment))
+    return grades, comments
+
+
 def test_example_scores_equal_nbgrader_autograde(graded_examples, tmp_path):
     course = scratch_course(tmp_path / "course")
     course.generate_assignment()
@@ -54,6 +66,11 @@ def test_example_scores_equal_nbgrader_autograde(graded_examples, tmp_path):
         student = by_nbgrader.student_id
         assert _errors(graded_examples.course.autograded_notebook(student)) == \
             _errors(course.autograded_notebook(student)), student
+    # The gradebook holds the very rows nbgrader's own autograde writes: the kit's replay saves a
+    # notebook's grades in one commit and looks its cells up from one query.
+    grades, comments = _gradebook_rows(graded_examples.course)
+    assert len(grades) == 5 * 25 and len(comments) == 5 * 12
+    assert (grades, comments) == _gradebook_rows(course)
 
 
 def _errors(notebook) -> list[tuple[int, str, str, list[str]]]:
@@ -88,3 +105,45 @@ def test_a_cell_pasted_from_another_notebook_fails_alike_with_the_fix(tmp_path):
     assert by_nbgrader.status == by_workers.status == FAILED
     assert by_nbgrader.reason == by_workers.reason
     assert CELL_METADATA in by_workers.reason and "KeyError: 'grade_id'" in by_workers.reason
+
+
+def test_the_replays_lookups_find_the_rows_nbgraders_own_lookups_find(graded_examples, monkeypatch):
+    """Each graded cell's grade and comment, a name no cell has, a student nobody graded: the
+    replay's lookups (one query per submitted notebook) answer or fail as nbgrader's do."""
+    from nbgrader import api
+
+    from autograder.engine import nbgrader_changes
+
+    original = {name: getattr(api.Gradebook, name) for name in ("find_grade", "find_comment", "close")}
+    for name, method in original.items():
+        monkeypatch.setattr(api.Gradebook, name, method)  # put back after the test
+
+    def asked(db_url: str, questions: list[tuple]) -> list:
+        answers = []
+        with api.Gradebook(db_url) as gradebook:
+            for method, *arguments in questions:
+                try:
+                    answers.append(getattr(gradebook, method)(*arguments).id)
+                except api.MissingEntry as missing:
+                    answers.append(f"missing: {missing}")
+        return answers
+
+    course = graded_examples.course
+    with api.Gradebook(course.db_url) as gradebook:
+        notebook = gradebook.find_notebook(course.assignment.notebook, course.assignment.name)
+        grade_cells = [cell.name for cell in notebook.grade_cells]
+        comment_cells = [cell.name for cell in notebook.solution_cells] + \
+            [cell.name for cell in notebook.task_cells]
+    where = (course.assignment.notebook, course.assignment.name)
+    questions = []
+    for student in ("ada", "ben", "nobody"):
+        questions += [("find_grade", name, *where, student) for name in grade_cells + ["no_such_cell"]]
+        questions += [("find_comment", name, *where, student) for name in comment_cells + ["no_such_cell"]]
+    by_nbgrader = asked(course.db_url, questions)
+    nbgrader_changes.lookups_by_submission()
+    by_the_replay = asked(course.db_url, questions)
+    assert by_the_replay == by_nbgrader
+    assert (len(grade_cells), len(comment_cells)) == (25, 12)
+    assert len({answer for answer in by_nbgrader if not answer.startswith("missing")}) == 2 * (25 + 12)
+    # ada's and ben's unknown names, and every question about nobody.
+    assert sum(answer.startswith("missing") for answer in by_nbgrader) == 2 * 2 + (25 + 1) + (12 + 1)

@@ -17,10 +17,17 @@ differently. None of them changes what nbgrader decides:
   a new SQLAlchemy engine and checks every table of the schema. A process that grades a
   whole batch keeps one engine per gradebook and sets the schema up once; the queries and
   what they write are unchanged (:func:`reuse_gradebook_engines`).
+* Saving a notebook's grades, reading them back and the feedback page's note look up each
+  graded cell with a query of its own (six tables joined, about 110 a notebook). The replay
+  loads a submitted notebook's grades and comments once per gradebook and answers the same
+  rows from them (:func:`lookups_by_submission`).
 * The replay (:mod:`autograder.engine.replay`) runs nbgrader's ``Autograde`` converter with two
   of its steps given their work instead of doing it: the notebook the worker prepared with
   the course's own sanitizing steps, and the outputs the worker recorded in place of
   ``Execute`` (:func:`replayed_steps`, :func:`sanitizing_from`).
+* nbgrader's ``SaveAutoGrades`` commits the gradebook after every cell's grade and comment;
+  the replay's commits once per notebook, the same rows with the same values
+  (:func:`grades_saved_in_one_commit`).
 * The worker prepares notebooks with the converter's sanitizing steps outside the converter,
   giving them the resources the converter would (:mod:`autograder.engine.prepare`).
 * nbgrader's converters build a new exporter on every ``start``, and with it a new template
@@ -141,14 +148,117 @@ def reuse_gradebook_engines() -> None:
     api.Base.metadata.create_all = create_all_once
 
 
+def lookups_by_submission() -> None:
+    """nbgrader's ``Gradebook.find_grade`` and ``find_comment`` answered from one query per
+    submitted notebook, for every ``Gradebook`` of this process.
+
+    Saving a notebook's grades, reading them back for its feedback page, and the page's own
+    note each look up every graded cell alone: a query joining six tables per cell, some 110
+    a notebook, most of the replay's time in SQLAlchemy. Here a gradebook's first lookup in a
+    submitted notebook loads that notebook's grades and comments with their cells, and later
+    lookups take theirs from what was loaded: the same rows, in the same session. A name the
+    load did not find once (a missing or duplicated cell) is asked as nbgrader asks it, so it
+    is found, or fails, as it would. What was loaded is dropped when the gradebook closes.
+    """
+    require_supported_nbgrader()
+    from nbgrader import api
+    from sqlalchemy.orm import joinedload
+
+    find_grade, find_comment, close = api.Gradebook.find_grade, api.Gradebook.find_comment, api.Gradebook.close
+    # The cell types nbgrader's own lookups try, in its order: the first that has the name wins.
+    kinds = {api.Grade: ("GradeCell", "TaskCell"), api.Comment: ("SolutionCell", "TaskCell")}
+
+    def loaded(gradebook, model, notebook: str, assignment: str, student: str) -> dict | None:
+        kept = gradebook.__dict__.setdefault("_kit_loaded", {})
+        key = (model, notebook, assignment, student)
+        if key not in kept:
+            try:
+                submitted = gradebook.find_submission_notebook(notebook, assignment, student)
+            except api.MissingEntry:
+                return None  # not kept: a later lookup may come after it is created
+            rows = gradebook.db.query(model).options(joinedload(model.cell)).filter(
+                model.notebook_id == submitted.id).all()
+            named: dict[str, list] = {}
+            for row in rows:
+                named.setdefault(row.cell.name, []).append(row)
+            by_name = {}
+            for name, found in named.items():
+                for kind in kinds[model]:
+                    of_kind = [row for row in found if row.cell.type == kind]
+                    if of_kind:
+                        if len(of_kind) == 1:  # nbgrader's .one(); more is its error, asked its way
+                            by_name[name] = of_kind[0]
+                        break
+            kept[key] = by_name
+        return kept[key]
+
+    def grade(self, grade_cell, notebook, assignment, student):
+        found = (loaded(self, api.Grade, notebook, assignment, student) or {}).get(grade_cell)
+        return found if found is not None else find_grade(self, grade_cell, notebook, assignment, student)
+
+    def comment(self, solution_cell, notebook, assignment, student):
+        found = (loaded(self, api.Comment, notebook, assignment, student) or {}).get(solution_cell)
+        return found if found is not None else find_comment(self, solution_cell, notebook, assignment, student)
+
+    def closing(self):
+        self.__dict__.pop("_kit_loaded", None)
+        return close(self)
+
+    api.Gradebook.find_grade, api.Gradebook.find_comment, api.Gradebook.close = grade, comment, closing
+
+
 def replayed_steps(autograde_steps: list, replay_step) -> list:
     """nbgrader's autograde steps, as the course configures them, with ``replay_step`` in place
     of ``Execute``: every other step (ignoring known stderr, limiting output, saving grades,
     late penalties, checking metadata) runs as nbgrader runs it."""
     require_supported_nbgrader()
-    from nbgrader.preprocessors import Execute
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
 
-    return [replay_step if isinstance(step, type) and issubclass(step, Execute) else step for step in autograde_steps]
+    saving = grades_saved_in_one_commit()
+
+    def replayed(step):
+        if isinstance(step, type) and issubclass(step, Execute):
+            return replay_step
+        if step is SaveAutoGrades:
+            return saving
+        return step
+
+    return [replayed(step) for step in autograde_steps]
+
+
+def grades_saved_in_one_commit():
+    """nbgrader's ``SaveAutoGrades`` writing a notebook's grades and comments in one transaction.
+
+    nbgrader's commits after each cell's grade and comment: some 80 commits a notebook, each
+    ending SQLAlchemy's transaction and expiring every object it loaded, so that the next
+    cell's lookup loads them again (about half the step's time). Here each cell's changes are
+    flushed in the notebook's transaction, which is committed once at the end: the same rows
+    with the same values; a notebook that fails half-way saves nothing instead of some cells.
+    """
+    require_supported_nbgrader()
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
+
+    class SaveAutoGradesOnce(SaveAutoGrades):
+        def preprocess(self, nb, resources):
+            # As nbgrader 0.9.6's SaveAutoGrades.preprocess, with the commits gathered.
+            self.notebook_id = resources["nbgrader"]["notebook"]
+            self.assignment_id = resources["nbgrader"]["assignment"]
+            self.student_id = resources["nbgrader"]["student"]
+            self.db_url = resources["nbgrader"]["db_url"]
+            self.gradebook = Gradebook(self.db_url)
+            with self.gradebook:
+                session = self.gradebook.db
+                session.commit = session.flush  # the cells' own commits
+                try:
+                    nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+                finally:
+                    del session.commit
+                session.commit()
+            return nb, resources
+
+    SaveAutoGradesOnce.__name__ = SaveAutoGradesOnce.__qualname__ = "SaveAutoGrades"
+    return SaveAutoGradesOnce
 
 
 def sanitizing_from(prepared_exists: bool, course_steps: list, use_prepared) -> list:

@@ -8,8 +8,9 @@ page, inside plain ``<pre>`` blocks that none of those changes can touch.
 
 :func:`page_soup` stands in for ``BeautifulSoup(page, features="html.parser")``. It takes
 each *plain block* out of the page before parsing, a ``<pre>`` holding nothing but text, the
-five entities pygments and nbconvert write, and balanced ``<span>``/``<span class="...">``
-tags, and leaves a placeholder word in its place. After parsing it checks that every
+five entities pygments and nbconvert write, and balanced ``<span>`` tags with the classes and
+colour styles that nbconvert's highlighting and ANSI colouring write (coloured tracebacks
+included), and leaves a placeholder word in its place. After parsing it checks that every
 placeholder is the only text of a ``<pre>`` element (not inside a script, style, comment or
 attribute, where the parser would have read the block differently); if any is not, the page
 is parsed whole, as nbconvert does. Writing the tree out puts back what BeautifulSoup writes
@@ -36,8 +37,13 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 _BLOCK = re.compile(r"<pre>([^<]*(?:<(?!/?pre>)[^<]*)*)</pre>")
 # Text, then any number of (an entity or a span tag, then text): each repetition starts with
 # "&" or "<", so a block that is not plain fails in time linear in its length.
+_RGB = r"rgb\(\d{1,3},\d{1,3},\d{1,3}\)"
+# A span's attributes as nbconvert's ANSI colouring writes them: classes, then the 256-colour and
+# true-colour styles of coloured tracebacks (IPython's "color: rgb(95,135,135)").
+_SPAN_ATTRIBUTES = (r'(?: class="[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*")?'
+                    rf'(?: style="(?:color: {_RGB}(?:; background-color: {_RGB})?|background-color: {_RGB})")?')
 _PLAIN = re.compile(r'[^<&\r\x00]*(?:(?:&(?:amp|lt|gt|quot|#34|#39|#x27);'
-                    r'|<span(?: class="[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*")?>|</span>)[^<&\r\x00]*)*')
+                    rf'|<span{_SPAN_ATTRIBUTES}>|</span>)[^<&\r\x00]*)*')
 _SPAN_TAG = re.compile(r"<(/?)span")
 _REWRITTEN = re.compile(r'(<[^>]*>)|&quot;|&#34;|&#39;|&#x27;|>')
 _AS_WRITTEN = {"&quot;": '"', "&#34;": '"', "&#39;": "'", "&#x27;": "'", ">": "&gt;"}
@@ -137,7 +143,9 @@ SAMPLE = (
     '<span class="s2">&quot;a&amp;b&lt;c&gt;d&#39;e&#x27;f&#34;g&quot;</span> > 1\t\u00e9\u3131\n</pre></div></div>\n'
     '<!-- <pre>&quot;in a comment&quot;</pre> -->\n'
     '<div class="jp-OutputArea-output"><pre>\n<span class="ansi-red-fg ansi-bold">Error<span class="x">'
-    '&#39;nested&#39;</span></span>\n\n</pre><img src="data:image/png;base64,AAAA">'
+    '&#39;nested&#39;</span></span>\n<span class="ansi-green-fg">  5</span> <span style="color: rgb(95,135,135)">'
+    '# &quot;c&quot;</span> <span class="ansi-bold" style="color: rgb(0,135,0); background-color: rgb(1,2,3)">for'
+    '</span><span style="background-color: rgb(255,0,0)">x</span>\n\n</pre><img src="data:image/png;base64,AAAA">'
     '<pre class="other">&quot;kept&quot;</pre><pre><b>&quot;bold&quot;</b></pre>'
     '<pre><span>&quot;unbalanced&quot;</pre></div>\n'
     '<p title="<pre>&quot;t&quot;</pre>">&quot;text&quot; <br> & more</p></div></body></html>\n'

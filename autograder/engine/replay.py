@@ -145,6 +145,7 @@ class NbgraderSide:
     def __init__(self, assignment: str, work_dir: str, withhold_hidden: bool = False):
         nbgrader_changes.check_metadata_schema_once()
         nbgrader_changes.reuse_gradebook_engines()
+        nbgrader_changes.lookups_by_submission()
         nbgrader_changes.remember_highlighting()
         nbgrader_changes.quicker_page_markup()
         nbgrader_changes.schema_revision_in_process()
