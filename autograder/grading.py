@@ -18,7 +18,6 @@ import json
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Callable
 
@@ -31,7 +30,7 @@ from autograder.engine import batch, config
 from autograder.engine.pool import Prestarted
 from autograder.engine.protocol import AUTOGRADE, FEEDBACK, Settings, WorkFolder
 from autograder.notebooks import autograded_tests, is_solution, read, solved_source
-from autograder.results import REJECTED, SubmissionResult, points_possible, results_in_order, with_run
+from autograder.results import REJECTED, SubmissionResult, points_possible, rejected, results_in_order, with_run
 from autograder.submissions import Submission, check_input, check_notebook, collect, student_id_for, unpack
 from autograder.timeline import Timeline
 
@@ -161,16 +160,13 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
             say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each feedback page is "
                 "written as soon as its notebook is graded ...")
             bar = tqdm(total=len(todo), unit="notebook", desc="graded", disable=not progress, file=sys.stderr)
-            # This process mostly waits while the workers grade; the charts' start-up is done then.
-            charts = threading.Thread(target=reports.warm_charts, daemon=True)
-            charts.start()
-            alike.start(course, [x.student_id for x in gradable])
+            # This process mostly waits while the workers grade: the similarity report is written then.
+            alike.start(course, submissions, out)
             with timeline.phase("grading"):
                 records.update(run.grade(todo, on_graded=graded, also_hidden=(folder.resolve(), out),
                                          on_done=lambda r: (ran.append(r.student_id), bar.set_postfix_str(
                                              f"notebooks run: {len(ran)}, last: {r.student_id}"))))
             bar.close()
-            charts.join()
         if gradable:
             with timeline.phase("export", "nbgrader export"):
                 run.export(out / "nbgrader_export.csv")
@@ -253,30 +249,40 @@ def compare_hand_ins(course: Course, students: list[str]) -> similarity.Similari
 
 
 class _Alike:
-    """The batch's similarity, worked out in a thread while the workers grade (this process mostly
-    waits then) or, when nothing started it, at the end."""
+    """The batch's similarity report (``similarity.html``), worked out and written in a thread while
+    the workers grade (this process mostly waits then) or, when nothing started it, at the end."""
 
     def __init__(self):
         self._future = None
 
-    def start(self, course: Course, students: list[str]) -> None:
-        """Compare ``students``: the batch's gradable hand-ins, the very ones its results will not
-        have rejected."""
+    def start(self, course: Course, submissions: list[Submission], out: Path) -> None:
+        """Compare the batch's gradable hand-ins, the very ones its results will not have
+        rejected, and list the others with the reason their results will give."""
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="similarity")
-        self._future = pool.submit(compare_hand_ins, course, students)
+        self._future = pool.submit(self._written, course, [s.student_id for s in submissions if s.gradable],
+                                   [(s.student_id, rejected(s).reason) for s in submissions if not s.gradable], out,
+                                   True)
         pool.shutdown(wait=False)  # the one comparison still runs; :meth:`result` waits for it
 
-    def result(self, course: Course, results: list[SubmissionResult]) -> similarity.Similarity:
-        """Every hand-in of ``results``: compared, or listed with why it was not (the reason it was
-        not graded)."""
-        if self._future is not None:
-            alike = self._future.result()
-        else:
-            alike = compare_hand_ins(course, [r.student_id for r in results if r.status != REJECTED])
-        alike.not_compared += [(r.student_id, r.reason) for r in results if r.status == REJECTED]
+    @staticmethod
+    def _written(course: Course, students: list[str], refused: list[tuple[str, str]], out: Path,
+                 warm_charts: bool = False) -> similarity.Similarity:
+        if warm_charts:  # in this thread, before its own chart: pyplot is used by one thread at a
+            reports.warm_charts()  # time (the summary's charts wait for this thread's result)
+        alike = compare_hand_ins(course, students)
+        alike.not_compared += refused
+        similarity_page.write_similarity(alike, out / similarity_page.FILE, course.assignment.title)
         return alike
+
+    def result(self, course: Course, results: list[SubmissionResult], out: Path) -> similarity.Similarity:
+        """Every hand-in of ``results``: compared, or listed with why it was not (the reason it was
+        not graded); its report written."""
+        if self._future is not None:
+            return self._future.result()
+        return self._written(course, [r.student_id for r in results if r.status != REJECTED],
+                             [(r.student_id, r.reason) for r in results if r.status == REJECTED], out)
 
 
 def _remove_other_students(gradescope: Path, students: set[str]) -> None:
@@ -341,8 +347,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         else:  # no roster this run: no LMS file of an earlier run's is left to look like this one's
             for name in (lms.CANVAS_FILE, lms.MOODLE_FILE):
                 (out / name).unlink(missing_ok=True)
-        alike = later.result(course, results)
-        similarity_page.write_similarity(alike, out / similarity_page.FILE, course.assignment.title)
+        alike = later.result(course, results, out)
         if alike.flagged:
             say(f"{len(alike.flagged)} pair(s) of hand-ins are unusually alike: read {out / similarity_page.FILE} "
                 "(it never changes a score).")

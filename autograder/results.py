@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from autograder.course import Course
-from autograder.notebooks import grade_id, is_autograded_test, read
+from autograder.notebooks import grade_id, is_autograded_test, read_written
 from autograder.submissions import Submission
 
 if TYPE_CHECKING:  # nbgrader (and its preprocessors) is imported where a gradebook is read: the
@@ -94,7 +94,8 @@ def _messages(course: Course, student: str) -> dict[str, tuple[str, bool]]:
     path = course.autograded_notebook(student)
     if not path.exists():
         return {}
-    return {grade_id(c): (cell_message(c), _from_hidden(c)) for c in read(path).cells if is_autograded_test(c)}
+    return {grade_id(c): (cell_message(c), _from_hidden(c)) for c in read_written(path).cells
+            if is_autograded_test(c)}
 
 
 _EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Mismatch)\b.*")

@@ -107,6 +107,22 @@ def test_a_cell_pasted_from_another_notebook_fails_alike_with_the_fix(tmp_path):
     assert CELL_METADATA in by_workers.reason and "KeyError: 'grade_id'" in by_workers.reason
 
 
+def _asked(db_url: str, questions: list[tuple]) -> list:
+    """Each ``(method, *arguments)`` asked of one gradebook: ``(kind, id)`` of what it found, or
+    ``"missing: ..."`` with nbgrader's message."""
+    from nbgrader import api
+
+    answers = []
+    with api.Gradebook(db_url) as gradebook:
+        for method, *arguments in questions:
+            try:
+                found = getattr(gradebook, method)(*arguments)
+                answers.append((type(found).__name__, found.id))
+            except api.MissingEntry as missing:
+                answers.append(f"missing: {missing}")
+    return answers
+
+
 def test_the_replays_lookups_find_the_rows_nbgraders_own_lookups_find(graded_examples, monkeypatch):
     """Each graded cell's grade and comment, a name no cell has, a student nobody graded: the
     replay's lookups (one query per submitted notebook) answer or fail as nbgrader's do."""
@@ -117,16 +133,6 @@ def test_the_replays_lookups_find_the_rows_nbgraders_own_lookups_find(graded_exa
     original = {name: getattr(api.Gradebook, name) for name in ("find_grade", "find_comment", "close")}
     for name, method in original.items():
         monkeypatch.setattr(api.Gradebook, name, method)  # put back after the test
-
-    def asked(db_url: str, questions: list[tuple]) -> list:
-        answers = []
-        with api.Gradebook(db_url) as gradebook:
-            for method, *arguments in questions:
-                try:
-                    answers.append(getattr(gradebook, method)(*arguments).id)
-                except api.MissingEntry as missing:
-                    answers.append(f"missing: {missing}")
-        return answers
 
     course = graded_examples.course
     with api.Gradebook(course.db_url) as gradebook:
@@ -139,11 +145,41 @@ def test_the_replays_lookups_find_the_rows_nbgraders_own_lookups_find(graded_exa
     for student in ("ada", "ben", "nobody"):
         questions += [("find_grade", name, *where, student) for name in grade_cells + ["no_such_cell"]]
         questions += [("find_comment", name, *where, student) for name in comment_cells + ["no_such_cell"]]
-    by_nbgrader = asked(course.db_url, questions)
+    by_nbgrader = _asked(course.db_url, questions)
     nbgrader_changes.lookups_by_submission()
-    by_the_replay = asked(course.db_url, questions)
+    by_the_replay = _asked(course.db_url, questions)
     assert by_the_replay == by_nbgrader
     assert (len(grade_cells), len(comment_cells)) == (25, 12)
-    assert len({answer for answer in by_nbgrader if not answer.startswith("missing")}) == 2 * (25 + 12)
+    assert len({answer for answer in by_nbgrader if not isinstance(answer, str)}) == 2 * (25 + 12)
     # ada's and ben's unknown names, and every question about nobody.
-    assert sum(answer.startswith("missing") for answer in by_nbgrader) == 2 * 2 + (25 + 1) + (12 + 1)
+    assert sum(isinstance(answer, str) and answer.startswith("missing") for answer in by_nbgrader) == \
+        2 * 2 + (25 + 1) + (12 + 1)
+
+
+def test_the_preparings_cell_lookups_find_the_cells_nbgraders_own_lookups_find(graded_examples, monkeypatch):
+    """Every cell of every kind, asked by each finder (a cell of another kind and a name no cell
+    has included), in the assignment's notebook and in one that does not exist: the worker's
+    preparing lookups (one query per notebook and kind of cell) answer or fail as nbgrader's do."""
+    from nbgrader import api
+
+    from autograder.engine import nbgrader_changes
+
+    finders = ("find_source_cell", "find_grade_cell", "find_solution_cell", "find_task_cell", "find_graded_cell")
+    for name in (*finders, "close"):
+        monkeypatch.setattr(api.Gradebook, name, getattr(api.Gradebook, name))  # put back after the test
+
+    course = graded_examples.course
+    with api.Gradebook(course.db_url) as gradebook:
+        notebook = gradebook.find_notebook(course.assignment.notebook, course.assignment.name)
+        names = sorted({cell.name for cell in notebook.source_cells}) + ["no_such_cell"]
+    questions = [(method, name, notebook_name, course.assignment.name)
+                 for notebook_name in (course.assignment.notebook, "no_such_notebook")
+                 for method in finders for name in names]
+    by_nbgrader = _asked(course.db_url, questions)
+    nbgrader_changes.cell_lookups_by_notebook()
+    assert _asked(course.db_url, questions) == by_nbgrader
+    found = [answer for answer in by_nbgrader if not isinstance(answer, str)]
+    # Each cell is found by the finders of its kinds: 43 source cells, 25 grade cells (the
+    # graded finder too), 12 solution cells; the rest, and every name elsewhere, fail.
+    assert len(names) - 1 == 43 and len(found) == 43 + 25 * 2 + 12
+    assert {kind for kind, _ in found} == {"SourceCell", "GradeCell", "SolutionCell"}

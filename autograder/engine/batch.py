@@ -32,7 +32,7 @@ from autograder.engine.execution import TRUNCATED, read_cell_runs
 from autograder.engine.pool import Prestarted, WorkerPool
 from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, RELEASE, Job, NbgraderStep, Outcome, RunFolder,
                                         Settings, StepDone, WorkerStart, WorkFolder)
-from autograder.notebooks import code_cells, grade_id, is_autograded_test, read
+from autograder.notebooks import code_cells, grade_id, is_autograded_test, read, read_written
 from autograder.submissions import Submission
 
 # Inside the hidden course directory, what student code still sees: the Python environment
@@ -180,7 +180,7 @@ def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], j
     runs = {r.index: r for r in read_cell_runs(run.cells)}
     # The cells as the worker prepared them, from the copy the student's code could not touch.
     prepared_file = Path(job.prepared)
-    prepared_nb = read(prepared_file) if prepared_file.exists() else None
+    prepared_nb = read_written(prepared_file) if prepared_file.exists() else None
     prepared = code_cells(prepared_nb) if prepared_nb else []
     grade_ids = {i: grade_id(c) for i, c in enumerate(prepared_nb.cells) if is_autograded_test(c)} if prepared_nb else {}
     sources = {c["index"]: c["source"] for c in prepared}

@@ -20,7 +20,9 @@ differently. None of them changes what nbgrader decides:
 * Saving a notebook's grades, reading them back and the feedback page's note look up each
   graded cell with a query of its own (six tables joined, about 110 a notebook). The replay
   loads a submitted notebook's grades and comments once per gradebook and answers the same
-  rows from them (:func:`lookups_by_submission`).
+  rows from them (:func:`lookups_by_submission`). Preparing a notebook likewise looks up each
+  of the assignment's cells alone; the worker's preparing process loads a notebook's cells of
+  each kind once (:func:`cell_lookups_by_notebook`).
 * The replay (:mod:`autograder.engine.replay`) runs nbgrader's ``Autograde`` converter with two
   of its steps given their work instead of doing it: the notebook the worker prepared with
   the course's own sanitizing steps, and the outputs the worker recorded in place of
@@ -38,6 +40,8 @@ differently. None of them changes what nbgrader decides:
   the tests); nbconvert highlights each again with pygments on every page. The batch's
   feedback remembers each highlighted cell by everything the highlighting depends on
   (:func:`remember_highlighting`).
+* Likewise the markdown cells, the same in every page but a student's written answers, which
+  nbconvert renders again on every page (:func:`remember_markdown`).
 * nbconvert's HTML exporter ends every page by parsing it whole with BeautifulSoup, changing
   a few attributes and writing it out again: most of a page's time, spent on the thousands of
   ``<span>``s inside its code and output blocks, which those changes never touch. The batch's
@@ -89,6 +93,9 @@ def restore_imports() -> None:
 
 
 _validators: dict[str, object] = {}
+# The schema object last asked about, with its validator: nbgrader asks about one notebook's
+# cells in a row with the same object, which is then not written out again for each cell.
+_last: list = [None, None]
 
 
 def validate(instance, schema, cls=None, *args, **kwargs) -> None:
@@ -97,12 +104,16 @@ def validate(instance, schema, cls=None, *args, **kwargs) -> None:
 
     if cls is not None or args or kwargs:
         return validators.validate(instance, schema, cls, *args, **kwargs)
-    key = json.dumps(schema, sort_keys=True)
-    validator = _validators.get(key)
-    if validator is None:
-        cls = validators.validator_for(schema)
-        cls.check_schema(schema)
-        validator = _validators[key] = cls(schema)
+    if _last[0] is schema:
+        validator = _last[1]
+    else:
+        key = json.dumps(schema, sort_keys=True)
+        validator = _validators.get(key)
+        if validator is None:
+            cls = validators.validator_for(schema)
+            cls.check_schema(schema)
+            validator = _validators[key] = cls(schema)
+        _last[:] = [schema, validator]
     error = exceptions.best_match(validator.iter_errors(instance))
     if error is not None:
         raise error
@@ -205,6 +216,74 @@ def lookups_by_submission() -> None:
         return close(self)
 
     api.Gradebook.find_grade, api.Gradebook.find_comment, api.Gradebook.close = grade, comment, closing
+
+
+def cell_lookups_by_notebook() -> None:
+    """nbgrader's ``Gradebook.find_source_cell``, ``find_grade_cell``, ``find_solution_cell``,
+    ``find_task_cell`` and ``find_graded_cell`` answered from one query per notebook and kind of
+    cell, for every ``Gradebook`` of this process.
+
+    Preparing a notebook (``OverwriteCells``, and the course's step that restores test cells)
+    looks up each of its cells alone, some 110 queries a notebook, most of the preparing's
+    time. Here a gradebook's first lookup of a kind of cell in a notebook loads all the
+    notebook's cells of that kind, and later lookups take theirs from what was loaded: the same
+    rows, in the same session. A name the load did not find once (missing, or duplicated) is
+    asked as nbgrader asks it, so it is found, or fails, as it would. What was loaded is
+    dropped when the gradebook closes.
+
+    Only for a process that reads the assignment's cells without changing them (the worker's
+    preparing): a gradebook that removes a notebook's cells and writes them again (the release)
+    would be answered with the cells it had removed.
+    """
+    require_supported_nbgrader()
+    from nbgrader import api
+
+    close = api.Gradebook.close
+    models = {"find_source_cell": api.SourceCell, "find_grade_cell": api.GradeCell,
+              "find_solution_cell": api.SolutionCell, "find_task_cell": api.TaskCell}
+    by_nbgrader = {name: getattr(api.Gradebook, name) for name in (*models, "find_graded_cell")}
+
+    def loaded(gradebook, model, notebook: str, assignment: str) -> tuple[dict, set]:
+        """The notebook's cells of one kind with a name of their own, and every name seen."""
+        kept = gradebook.__dict__.setdefault("_kit_cells", {})
+        key = (model, notebook, assignment)
+        if key not in kept:
+            rows = gradebook.db.query(model) \
+                .join(api.Notebook, api.Notebook.id == model.notebook_id) \
+                .join(api.Assignment, api.Assignment.id == api.Notebook.assignment_id) \
+                .filter(api.Notebook.name == notebook, api.Assignment.name == assignment).all()
+            named: dict[str, list] = {}
+            for row in rows:
+                named.setdefault(row.name, []).append(row)
+            # nbgrader's .one(): more than one is its error, asked its way.
+            kept[key] = ({name: found[0] for name, found in named.items() if len(found) == 1}, set(named))
+        return kept[key]
+
+    def finder(method: str):
+        model = models[method]
+
+        def find(self, name, notebook, assignment):
+            found = loaded(self, model, notebook, assignment)[0].get(name)
+            return found if found is not None else by_nbgrader[method](self, name, notebook, assignment)
+        find.__name__ = method
+        return find
+
+    def find_graded_cell(self, name, notebook, assignment):
+        # nbgrader's order: a grade cell of that name, else a task cell.
+        grade_cells, grade_names = loaded(self, api.GradeCell, notebook, assignment)
+        found = grade_cells.get(name)
+        if found is None and name not in grade_names:
+            found = loaded(self, api.TaskCell, notebook, assignment)[0].get(name)
+        return found if found is not None else by_nbgrader["find_graded_cell"](self, name, notebook, assignment)
+
+    def closing(self):
+        self.__dict__.pop("_kit_cells", None)
+        return close(self)
+
+    for method in models:
+        setattr(api.Gradebook, method, finder(method))
+    api.Gradebook.find_graded_cell = find_graded_cell
+    api.Gradebook.close = closing
 
 
 def replayed_steps(autograde_steps: list, replay_step) -> list:
@@ -321,6 +400,36 @@ def remember_highlighting(size: int = 4096) -> None:
         return remembered[key]
 
     Highlight2HTML.__call__ = highlighted
+
+
+def remember_markdown(size: int = 4096) -> None:
+    """nbconvert's HTML exporter's ``markdown2html`` (markdown cells in feedback pages),
+    remembering its result for the same source, cell attachments and exporter settings; not
+    when images are embedded, the one case where the notebook's folder (a different one for
+    each student) and the files in it change the HTML. The HTML is unchanged."""
+    require_supported_nbgrader()
+    from jinja2 import pass_context
+    from nbconvert.exporters.html import HTMLExporter
+
+    original = HTMLExporter.markdown2html
+    remembered: dict[tuple, str] = {}
+
+    @pass_context
+    def markdown2html(self, context, source):
+        if self.embed_images:
+            return original(self, context, source)
+        try:
+            key = (source, json.dumps(context.get("cell", {}).get("attachments", {}), sort_keys=True),
+                   self.anchor_link_text, self.exclude_anchor_links, json.dumps(self.lexer_options, sort_keys=True))
+        except TypeError:  # attachments or options that are not JSON: not remembered
+            return original(self, context, source)
+        if key not in remembered:
+            if len(remembered) >= size:
+                remembered.clear()
+            remembered[key] = original(self, context, source)
+        return remembered[key]
+
+    HTMLExporter.markdown2html = markdown2html
 
 
 def quicker_page_markup() -> bool:

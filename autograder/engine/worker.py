@@ -347,9 +347,13 @@ def in_own_process(function, *args):
 def _prepare(job: Job, grading: _Grading) -> tuple[list[dict], str | None]:
     import nbformat
 
-    from autograder.engine import prepare
+    from autograder.engine import nbgrader_changes, prepare
     from autograder.notebooks import code_cells
 
+    # Here only, in a short-lived process that forks no student code: one engine for the
+    # gradebook, kept open, and the notebook's cells looked up together.
+    nbgrader_changes.reuse_gradebook_engines()
+    nbgrader_changes.cell_lookups_by_notebook()
     try:
         assignment = grading.assignment
         nb = prepare.prepared_notebook(Path(job.submitted), job.id, job.db_url, grading.steps, assignment.name,
@@ -449,6 +453,11 @@ if __name__ == "__main__":
         # The pool's second line (or the end of its pipe) says the release is current.
         fork_workers([tuple(int(fd) for fd in pair.split(",")) for pair in sys.argv[2:]], start,
                      release_ready=sys.stdin.readline)
+        # Its workers have ended: nothing is left to write, and the batch waits for this
+        # process, which ends without the interpreter tearing down torch and the rest.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     else:
         # Protocol lines go to the original stdout; anything else printed goes to stderr.
         protocol = os.fdopen(os.dup(1), "w")
