@@ -21,7 +21,7 @@ c.CourseDirectory.course_id = "lstm_gru_kit"
 c.CourseDirectory.source_directory = os.path.dirname(autograder.assignments.__file__)
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
-                            "*.py", "*.toml", "*.json", "*.txt", "checks"]
+                            "*.py", "*.toml", "*.json", "*.txt", "*.csv", "checks"]
 
 # The stub students see in place of each solution region.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

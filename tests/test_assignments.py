@@ -143,7 +143,7 @@ def test_an_unknown_assignment_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "in").mkdir()
     assert cli.main(["grade", str(tmp_path / "in"), "--assignment", "lstm"]) == 2
     err = capsys.readouterr().err
-    assert "has no assignment 'lstm' (its assignments: lstm_gru, tensor_basics); give one of those" in err
+    assert "has no assignment 'lstm' (its assignments: lstm_gru, lstm_gru_ko, tensor_basics); give one of those" in err
 
 
 def test_a_broken_manifest_names_its_file_and_the_fix(tmp_path):

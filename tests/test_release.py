@@ -14,8 +14,8 @@ from tests.builders import kit_course
 ASSIGNMENTS = available(kit_course().config.source_dir)
 
 
-def test_the_kit_has_both_of_its_assignments():
-    assert {"lstm_gru", "tensor_basics"} <= set(ASSIGNMENTS)
+def test_the_kit_has_its_assignments_and_the_korean_edition():
+    assert {"lstm_gru", "lstm_gru_ko", "tensor_basics"} <= set(ASSIGNMENTS)
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
@@ -35,7 +35,7 @@ def test_regenerating_the_release_gives_the_committed_files(tmp_path, course):
 
 
 @pytest.mark.parametrize("marker", ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "HIDDEN TESTS",
-                                    "autograder", "Rubric", "Model answer"])
+                                    "autograder", "Rubric", "Model answer", "채점 기준", "모범 답안"])
 def test_release_holds_no_marker_hidden_test_or_rubric(course, marker):
     assert marker not in course.release_notebook.read_text()
 

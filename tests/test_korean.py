@@ -1,0 +1,211 @@
+"""The Korean edition (``lstm_gru_ko``) is the English assignment in Korean: generated from the one
+English source, the same code cell for cell, and Korean wherever a student reads.
+
+The release's own drift and leak tests (tests/test_release.py) run on it as on every assignment.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import nbformat
+import pytest
+
+from autograder.assignments.lstm_gru_ko import build
+from autograder.translation import HANGUL, comments, english_prose, message_texts, prose_only, same_code
+
+ENGLISH = nbformat.read(str(build.ENGLISH), as_version=4)
+KOREAN = nbformat.read(str(build.NOTEBOOK), as_version=4)
+PAIRS = list(zip(ENGLISH.cells, KOREAN.cells))
+
+
+def test_the_korean_source_is_what_the_build_writes_from_the_english_one():
+    assert build.build() == KOREAN, (
+        "lstm_gru_ko.ipynb differs from what build.py writes: run "
+        "`python -m autograder.assignments.lstm_gru_ko.build`, then `make release` and commit.")
+
+
+def test_both_editions_have_the_same_cells_with_the_same_grading_metadata():
+    assert [(c.id, c.cell_type) for c in KOREAN.cells] == [(c.id, c.cell_type) for c in ENGLISH.cells]
+    for english, korean in PAIRS:
+        assert korean.metadata == english.metadata, english.id
+    assert KOREAN.metadata == ENGLISH.metadata
+
+
+@pytest.mark.parametrize("cell_id", [c.id for c in ENGLISH.cells if c.cell_type == "code"])
+def test_every_code_cell_is_the_same_code_comments_and_messages_aside(cell_id):
+    english, korean = next((e, k) for e, k in PAIRS if e.id == cell_id)
+    assert same_code(english.source, korean.source)
+
+
+@pytest.mark.parametrize("cell_id", [c.id for c in ENGLISH.cells if c.cell_type == "markdown"])
+def test_every_markdown_cell_is_in_korean(cell_id):
+    korean = next(k for e, k in PAIRS if e.id == cell_id)
+    assert HANGUL.search(korean.source), f"{cell_id} has no Korean"
+    assert english_prose(korean.source) == [], f"{cell_id} still has English prose"
+
+
+@pytest.mark.parametrize("cell_id", [c.id for c in ENGLISH.cells if c.cell_type == "code"])
+def test_every_comment_and_message_a_student_reads_is_in_korean(cell_id):
+    korean = next(k for e, k in PAIRS if e.id == cell_id)
+    left = [text for text in comments(korean.source) + message_texts(korean.source) if english_prose(text)]
+    assert left == [], f"{cell_id}: English prose left"
+
+
+def _prose(cell) -> list[str]:
+    texts = [cell.source] if cell.cell_type == "markdown" else comments(cell.source) + message_texts(cell.source)
+    return [run for text in texts for run in english_prose(text)]
+
+
+def test_every_cell_with_english_prose_is_changed_in_the_korean_edition():
+    """Translated, not copied: the checks above cannot pass by leaving a cell as it was."""
+    with_prose = [(english, korean) for english, korean in PAIRS if _prose(english)]
+    assert len(with_prose) > 40
+    assert [english.id for english, korean in with_prose if korean.source == english.source] == []
+
+
+# What same_code must catch: a translation may change texts, never what the code does.
+SAME = [
+    ('assert x == 5, f"`x` is {x}; it should be 5."', 'assert x == 5, f"`x` 는 {x} 입니다. 5여야 합니다."'),
+    ('raise AssertionError(f"{a} of {b}")', 'raise AssertionError(f"{b}의 {a}")'),  # placeholders reordered
+    ('_why = ("one" if ok else "two")', '_why = ("하나" if ok else "둘")'),
+    ('def f():\n    """Sum."""\n    return 1  # one', 'def f():\n    """합."""\n    return 1  # 하나'),
+]
+DIFFERENT = [
+    ('if "not enough values" in str(e): pass', 'if "값이 부족" in str(e): pass'),  # a string the code compares
+    ('assert x == 5, "x is wrong"', 'assert x == 6, "x 가 틀렸습니다"'),
+    ('assert ok, f"{len(a)} items"', 'assert ok, f"{len(b)}개"'),  # what the message shows is code
+    ('d = {"loss": 1}', 'd = {"손실": 1}'),
+    ('_why = ("one" if ok else "two")', '_why = ("하나" if not ok else "둘")'),
+]
+
+
+@pytest.mark.parametrize("english, translated", SAME)
+def test_texts_may_be_translated(english, translated):
+    assert same_code(english, translated)
+
+
+@pytest.mark.parametrize("english, translated", DIFFERENT)
+def test_a_translation_that_changes_the_code_is_caught(english, translated):
+    assert not same_code(english, translated)
+
+
+def test_english_prose_is_found_outside_code_and_placeholders():
+    assert english_prose("Run the cell before you submit it.") == ["Run the cell before you submit it"]
+    assert english_prose("`lstm(inputs_seq, (h0, c0))` 를 호출하세요. hidden state 와 cell state") == []
+    assert english_prose("f-string: {len(step_outs)} outputs; https://pytorch.org/tutorials/beginner/nlp") == []
+    assert english_prose("```python\nfor word in sentence: print(word)\n```\n코드입니다.") == []
+
+
+def test_a_changed_english_cell_stops_the_build_naming_the_cell(tmp_path):
+    english = nbformat.read(str(build.ENGLISH), as_version=4)
+    next(c for c in english.cells if c.id == "md-01").source += "\nOne more sentence."
+    test_cell = next(c for c in english.cells if c.id == "test_p1_setup")
+    test_cell.source = test_cell.source.replace("# test: the LSTM", "# test: an LSTM")
+    changed = tmp_path / "lstm_gru.ipynb"
+    nbformat.write(english, str(changed))
+    with pytest.raises(build.TranslationOutOfDate) as stopped:
+        build.build(changed)
+    message = str(stopped.value)
+    assert "markdown cell md-01 changed in English since it was translated" in message
+    assert "--refingerprint md-01" in message
+    assert "code cell test_p1_setup: '# test: the LSTM" in message and "occurs 0 times" in message
+
+
+def test_a_cell_without_korean_stops_the_build():
+    translation = build.read_translation()
+    del translation["markdown"]["md-02"]
+    with pytest.raises(build.TranslationOutOfDate, match=r"markdown cell md-02 has no Korean text"):
+        build.build(translation=translation)
+
+
+def test_the_glossary_names_each_term_once_with_its_korean():
+    with open(build.GLOSSARY, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and list(rows[0]) == ["term", "korean", "note"]
+    terms = [row["term"] for row in rows]
+    assert len(terms) == len(set(terms))
+    assert all(row["korean"].strip() for row in rows)
+
+
+@pytest.mark.parametrize("term, korean", [
+    ("accuracy", "정확도"), ("hidden state", "hidden state"), ("cell state", "cell state"),
+    ("epoch", "epoch"), ("log-probabilities", "로그 확률"), ("tagger", "태거"), ("Method 1", "방법 1"),
+    ("learning rate", "학습률"), ("forward pass", "순전파"), ("token accuracy", "토큰 정확도"),
+    ("context-free baseline", "문맥을 보지 않는 baseline"),
+])
+def test_glossary_terms_are_rendered_as_the_glossary_says(term, korean):
+    """Where an English cell's prose (markdown, comments, messages) uses a glossary term, the
+    Korean cell uses the glossary's Korean."""
+    with open(build.GLOSSARY, encoding="utf-8", newline="") as f:
+        glossary = {row["term"]: row["korean"] for row in csv.DictReader(f)}
+    assert any(key.startswith(term) and korean in value for key, value in glossary.items()), term
+    word = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
+    using = [(e.id, _text(k)) for e, k in PAIRS if word.search(_text(e))]
+    assert using, f"no English cell uses {term!r}"
+    assert [cell_id for cell_id, text in using if korean not in text] == []
+
+
+def _text(cell) -> str:
+    """A cell's prose: a markdown cell's, or a code cell's comments and messages."""
+    texts = [cell.source] if cell.cell_type == "markdown" else comments(cell.source) + message_texts(cell.source)
+    return "\n".join(prose_only(text) for text in texts)
+
+
+# ------------------------------------------------------------- the labelled set, in the Korean edition
+
+@pytest.fixture(scope="module")
+def korean_verdicts(tmp_path_factory):
+    """The labelled submissions made from the Korean release (each case's code in its cells),
+    graded by the kit's engine in a course of the Korean edition: name -> Verdict."""
+    from autograder.course import scratch_course
+    from autograder.engine import batch, config
+    from autograder.results import read_result
+    from autograder.submissions import Submission
+    from tests.builders import kit_course, submission
+    from tests.labelled.build import path_of
+    from tests.labelled.cases import ALL
+    from tests.labelled.report import Verdict
+
+    root = tmp_path_factory.mktemp("korean")
+    course = scratch_course(root / "course", "lstm_gru_ko")
+    course.generate_assignment()
+    release = kit_course("lstm_gru_ko")
+    submissions = []
+    for case in ALL:
+        path = path_of(case, root / "submissions")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(submission(case.edits, unsolved=case.unsolved, course=release), str(path))
+        submissions.append(Submission(case.name, path))
+        course.submit(case.name, path)
+    batch.execute(course, submissions, config.settings(course.config), root / "work")
+    return {case.name: Verdict(case, read_result(course, s)) for case, s in zip(ALL, submissions)}
+
+
+def _labelled():
+    from tests.labelled.cases import ALL
+
+    return ALL
+
+
+@pytest.mark.parametrize("case", _labelled(), ids=lambda case: case.name)
+def test_the_labelled_set_loses_the_same_tests_in_the_korean_edition(korean_verdicts, case):
+    verdict = korean_verdicts[case.name]
+    assert verdict.result.status == "graded", verdict.result.reason
+    assert verdict.lost == verdict.expected, case.what
+    if verdict.correct:
+        assert verdict.full_marks
+
+
+def test_every_public_assert_of_the_korean_release_speaks_korean():
+    """What a student sees when a public test fails on their machine: the release's asserts."""
+    import ast
+
+    from tests.builders import kit_course
+
+    release = nbformat.read(str(kit_course("lstm_gru_ko").release_notebook), as_version=4)
+    messages = [(cell.id, ast.unparse(node.msg)) for cell in release.cells if cell.cell_type == "code"
+                for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Assert) and node.msg]
+    assert len(messages) > 30
+    assert [(cell_id, text) for cell_id, text in messages if not HANGUL.search(text)] == []
