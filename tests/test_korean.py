@@ -209,3 +209,19 @@ def test_every_public_assert_of_the_korean_release_speaks_korean():
                 for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Assert) and node.msg]
     assert len(messages) > 30
     assert [(cell_id, text) for cell_id, text in messages if not HANGUL.search(text)] == []
+
+
+def test_refingerprinting_records_the_english_cells_current_fingerprint(tmp_path):
+    """Once a changed cell's Korean is updated, --refingerprint records the English cell it now
+    translates; the rest of the file is left as it was."""
+    text = build.TRANSLATION.read_text(encoding="utf-8")
+    current = build.read_translation()["markdown"]["md-03"]["english"]
+    stale = tmp_path / "translation.toml"
+    stale.write_text(text.replace(f'[markdown.md-03]\nenglish = "{current}"', '[markdown.md-03]\nenglish = "0123456789ab"'),
+                     encoding="utf-8")
+    with pytest.raises(build.TranslationOutOfDate, match="markdown cell md-03 changed in English"):
+        build.build(translation=build.read_translation(stale))
+    build.refingerprint(["md-03"], stale)
+    assert stale.read_text(encoding="utf-8") == text
+    with pytest.raises(SystemExit, match="no markdown cell md-99"):
+        build.refingerprint(["md-99"], stale)
