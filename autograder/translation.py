@@ -100,6 +100,14 @@ def message_texts(source: str) -> list[str]:
     return texts
 
 
+def student_texts(cell) -> list[str]:
+    """What a student reads in a notebook cell: a markdown cell whole; a code cell's comments and
+    the texts of its messages and docstrings."""
+    if cell.cell_type == "markdown":
+        return [cell.source]
+    return comments(cell.source) + message_texts(cell.source)
+
+
 # Not prose to translate: code, maths, HTML tags, addresses, f-string placeholders, the text of a
 # link (a page's own title) and quotations (an example sentence of the data, in its language).
 _NOT_PROSE = re.compile(r"```.*?```|`[^`\n]*`|\$[^$\n]*\$|<[^>\n]*>|\[[^\]\n]*\]\(https?://[^)\s]*\)|https?://\S+"

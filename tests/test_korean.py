@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from autograder.assignments.lstm_gru_ko import build
-from autograder.translation import HANGUL, comments, english_prose, message_texts, prose_only, same_code
+from autograder.translation import HANGUL, english_prose, prose_only, same_code, student_texts
 
 ENGLISH = nbformat.read(str(build.ENGLISH), as_version=4)
 KOREAN = nbformat.read(str(build.NOTEBOOK), as_version=4)
@@ -49,18 +49,14 @@ def test_every_markdown_cell_is_in_korean(cell_id):
 @pytest.mark.parametrize("cell_id", [c.id for c in ENGLISH.cells if c.cell_type == "code"])
 def test_every_comment_and_message_a_student_reads_is_in_korean(cell_id):
     korean = next(k for e, k in PAIRS if e.id == cell_id)
-    left = [text for text in comments(korean.source) + message_texts(korean.source) if english_prose(text)]
+    left = [text for text in student_texts(korean) if english_prose(text)]
     assert left == [], f"{cell_id}: English prose left"
-
-
-def _prose(cell) -> list[str]:
-    texts = [cell.source] if cell.cell_type == "markdown" else comments(cell.source) + message_texts(cell.source)
-    return [run for text in texts for run in english_prose(text)]
 
 
 def test_every_cell_with_english_prose_is_changed_in_the_korean_edition():
     """Translated, not copied: the checks above cannot pass by leaving a cell as it was."""
-    with_prose = [(english, korean) for english, korean in PAIRS if _prose(english)]
+    with_prose = [(english, korean) for english, korean in PAIRS
+                  if any(english_prose(text) for text in student_texts(english))]
     assert len(with_prose) > 40
     assert [english.id for english, korean in with_prose if korean.source == english.source] == []
 
@@ -149,8 +145,7 @@ def test_glossary_terms_are_rendered_as_the_glossary_says(term, korean):
 
 def _text(cell) -> str:
     """A cell's prose: a markdown cell's, or a code cell's comments and messages."""
-    texts = [cell.source] if cell.cell_type == "markdown" else comments(cell.source) + message_texts(cell.source)
-    return "\n".join(prose_only(text) for text in texts)
+    return "\n".join(prose_only(text) for text in student_texts(cell))
 
 
 # ------------------------------------------------------------- the labelled set, in the Korean edition

@@ -159,6 +159,29 @@ def reuse_gradebook_engines() -> None:
     api.Base.metadata.create_all = create_all_once
 
 
+_KEPT = "_kit_kept"
+
+
+def _kept(gradebook) -> dict:
+    """What this process's lookup changes loaded for one open gradebook (:func:`lookups_by_submission`,
+    :func:`cell_lookups_by_notebook`): dropped when the gradebook closes, by :func:`_dropped_on_close`."""
+    return gradebook.__dict__.setdefault(_KEPT, {})
+
+
+def _dropped_on_close(api) -> None:
+    """``Gradebook.close`` dropping what :func:`_kept` holds, wrapped once whichever change asks first."""
+    close = api.Gradebook.close
+    if getattr(close, "drops_kept", False):
+        return
+
+    def closing(self):
+        self.__dict__.pop(_KEPT, None)
+        return close(self)
+
+    closing.drops_kept = True
+    api.Gradebook.close = closing
+
+
 def lookups_by_submission() -> None:
     """nbgrader's ``Gradebook.find_grade`` and ``find_comment`` answered from one query per
     submitted notebook, for every ``Gradebook`` of this process.
@@ -175,13 +198,13 @@ def lookups_by_submission() -> None:
     from nbgrader import api
     from sqlalchemy.orm import joinedload
 
-    find_grade, find_comment, close = api.Gradebook.find_grade, api.Gradebook.find_comment, api.Gradebook.close
+    find_grade, find_comment = api.Gradebook.find_grade, api.Gradebook.find_comment
     # The cell types nbgrader's own lookups try, in its order: the first that has the name wins.
     kinds = {api.Grade: ("GradeCell", "TaskCell"), api.Comment: ("SolutionCell", "TaskCell")}
 
     def loaded(gradebook, model, notebook: str, assignment: str, student: str) -> dict | None:
-        kept = gradebook.__dict__.setdefault("_kit_loaded", {})
-        key = (model, notebook, assignment, student)
+        kept = _kept(gradebook)
+        key = ("submitted", model, notebook, assignment, student)
         if key not in kept:
             try:
                 submitted = gradebook.find_submission_notebook(notebook, assignment, student)
@@ -211,11 +234,8 @@ def lookups_by_submission() -> None:
         found = (loaded(self, api.Comment, notebook, assignment, student) or {}).get(solution_cell)
         return found if found is not None else find_comment(self, solution_cell, notebook, assignment, student)
 
-    def closing(self):
-        self.__dict__.pop("_kit_loaded", None)
-        return close(self)
-
-    api.Gradebook.find_grade, api.Gradebook.find_comment, api.Gradebook.close = grade, comment, closing
+    api.Gradebook.find_grade, api.Gradebook.find_comment = grade, comment
+    _dropped_on_close(api)
 
 
 def cell_lookups_by_notebook() -> None:
@@ -238,15 +258,14 @@ def cell_lookups_by_notebook() -> None:
     require_supported_nbgrader()
     from nbgrader import api
 
-    close = api.Gradebook.close
     models = {"find_source_cell": api.SourceCell, "find_grade_cell": api.GradeCell,
               "find_solution_cell": api.SolutionCell, "find_task_cell": api.TaskCell}
     by_nbgrader = {name: getattr(api.Gradebook, name) for name in (*models, "find_graded_cell")}
 
     def loaded(gradebook, model, notebook: str, assignment: str) -> tuple[dict, set]:
         """The notebook's cells of one kind with a name of their own, and every name seen."""
-        kept = gradebook.__dict__.setdefault("_kit_cells", {})
-        key = (model, notebook, assignment)
+        kept = _kept(gradebook)
+        key = ("assignment", model, notebook, assignment)
         if key not in kept:
             rows = gradebook.db.query(model) \
                 .join(api.Notebook, api.Notebook.id == model.notebook_id) \
@@ -276,14 +295,10 @@ def cell_lookups_by_notebook() -> None:
             found = loaded(self, api.TaskCell, notebook, assignment)[0].get(name)
         return found if found is not None else by_nbgrader["find_graded_cell"](self, name, notebook, assignment)
 
-    def closing(self):
-        self.__dict__.pop("_kit_cells", None)
-        return close(self)
-
     for method in models:
         setattr(api.Gradebook, method, finder(method))
     api.Gradebook.find_graded_cell = find_graded_cell
-    api.Gradebook.close = closing
+    _dropped_on_close(api)
 
 
 def replayed_steps(autograde_steps: list, replay_step) -> list:
@@ -378,6 +393,21 @@ def keeping_exporter(converter_class):
     return KeepingExporter
 
 
+def _remembered(size: int):
+    """A memory of at most ``size`` results: ``recall(key, compute)`` gives ``compute()``'s result,
+    computed once per key (the memory is emptied when full)."""
+    remembered: dict[tuple, str] = {}
+
+    def recall(key: tuple, compute):
+        if key not in remembered:
+            if len(remembered) >= size:
+                remembered.clear()
+            remembered[key] = compute()
+        return remembered[key]
+
+    return recall
+
+
 def remember_highlighting(size: int = 4096) -> None:
     """nbconvert's ``Highlight2HTML`` (code cells in feedback pages), remembering its result for
     the same source, language, cell metadata and formatter settings; the HTML is unchanged."""
@@ -385,7 +415,7 @@ def remember_highlighting(size: int = 4096) -> None:
     from nbconvert.filters.highlight import Highlight2HTML
 
     original = Highlight2HTML.__call__
-    remembered: dict[tuple, str] = {}
+    recall = _remembered(size)
 
     def highlighted(self, source, language=None, metadata=None):
         try:
@@ -393,11 +423,7 @@ def remember_highlighting(size: int = 4096) -> None:
                    json.dumps(self.extra_formatter_options, sort_keys=True))
         except TypeError:  # metadata that is not JSON: not remembered
             return original(self, source, language, metadata)
-        if key not in remembered:
-            if len(remembered) >= size:
-                remembered.clear()
-            remembered[key] = original(self, source, language, metadata)
-        return remembered[key]
+        return recall(key, lambda: original(self, source, language, metadata))
 
     Highlight2HTML.__call__ = highlighted
 
@@ -412,7 +438,7 @@ def remember_markdown(size: int = 4096) -> None:
     from nbconvert.exporters.html import HTMLExporter
 
     original = HTMLExporter.markdown2html
-    remembered: dict[tuple, str] = {}
+    recall = _remembered(size)
 
     @pass_context
     def markdown2html(self, context, source):
@@ -423,11 +449,7 @@ def remember_markdown(size: int = 4096) -> None:
                    self.anchor_link_text, self.exclude_anchor_links, json.dumps(self.lexer_options, sort_keys=True))
         except TypeError:  # attachments or options that are not JSON: not remembered
             return original(self, context, source)
-        if key not in remembered:
-            if len(remembered) >= size:
-                remembered.clear()
-            remembered[key] = original(self, context, source)
-        return remembered[key]
+        return recall(key, lambda: original(self, context, source))
 
     HTMLExporter.markdown2html = markdown2html
 
