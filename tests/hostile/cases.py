@@ -366,6 +366,39 @@ for _folder in ["{COURSE}/submitted", "{COURSE}/autograded", "{INPUT}", "{OUT}"]
         print("not listed:", _folder, type(_error).__name__)
 '''
 
+GRADEBOOK_HANDLES = '''
+import gc, os, sqlite3
+# A descriptor this process or its parent still holds on the gradebook (the preparing of each
+# notebook opens it, in a process of its own): readable without its path.
+for _pid in ("self", str(os.getppid())):
+    try:
+        _fds = os.listdir(f"/proc/{_pid}/fd")
+    except OSError as _error:
+        print("descriptors not listed:", _pid, type(_error).__name__)
+        continue
+    for _fd in _fds:
+        try:
+            with open(f"/proc/{_pid}/fd/{_fd}", "rb") as _file:
+                _head = _file.read(16)
+        except OSError:
+            continue
+        if _head.startswith(b"SQLite format 3"):
+            print("LEAK:gradebook", _pid, _fd, os.readlink(f"/proc/{_pid}/fd/{_fd}"))
+# A connection or engine left in this memory, asked for the hidden tests' cells.
+for _obj in gc.get_objects():
+    try:
+        if isinstance(_obj, sqlite3.Connection):
+            _rows = _obj.execute("select count(*) from source_cell").fetchall()
+        elif type(_obj).__name__ == "Engine" and hasattr(_obj, "connect"):
+            with _obj.connect() as _connection:
+                _rows = _connection.exec_driver_sql("select count(*) from source_cell").fetchall()
+        else:
+            continue
+        print("LEAK:gradebook", type(_obj).__name__, _rows)
+    except Exception as _error:
+        print("handle unusable:", type(_obj).__name__, type(_error).__name__)
+'''
+
 JOB_MEMORY = '''
 import gc
 for _obj in gc.get_objects():
@@ -554,6 +587,8 @@ ATTACKS = [
            after=("p2_lstm_tagger", "p3_gru_tagger")),
     Attack("heldout_from_memory", "the held-out test split read from memory", HELDOUT_MEMORY),
     Attack("hidden_files", "hidden tests, solution, gradebook and other hand-ins read from disk", HIDDEN_FILES),
+    Attack("gradebook_handles", "the gradebook reached through an open descriptor, the parent's, or a connection "
+           "or engine in memory", GRADEBOOK_HANDLES),
     Attack("job_from_memory", "the grader's job description found through the garbage collector", JOB_MEMORY),
     Attack("parent_cmdline", "the LMS zip found through a parent process's command line", PARENT_CMDLINE),
     Attack("kill_others", "other students' grading processes killed", KILL_OTHERS),
