@@ -18,6 +18,7 @@ from pathlib import Path
 from autograder.assignments import DEFAULT
 from autograder.engine import config as course_config
 from autograder.engine.manifest import Assignment, ManifestProblem, available, load
+from autograder.language import for_students
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,11 @@ class Course:
     def config(self) -> course_config.CourseConfig:
         """The course's nbgrader_config.py, loaded once for this course."""
         return course_config.load(self.root)
+
+    @property
+    def student_language(self) -> str:
+        """What the kit's own words to this assignment's students speak (autograder/language.py)."""
+        return for_students(self.config.language, self.assignment.language)
 
     @cached_property
     def assignment(self) -> Assignment:
@@ -87,8 +93,9 @@ class Course:
 
     def nbgrader(self, *args: str, timeout: float | None = None) -> StepResult:
         command = [sys.executable, "-m", "nbgrader", *args]
-        done = subprocess.run(command, cwd=self.root, env=course_config.grading_environment(), capture_output=True,
-                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        env = course_config.grading_environment(language=self.config.language)
+        done = subprocess.run(command, cwd=self.root, env=env, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
         return StepResult(command, done.returncode, done.stdout + done.stderr)
 
     def _required(self, step: StepResult, what: str) -> StepResult:

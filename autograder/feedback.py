@@ -22,10 +22,14 @@ from typing import Any, Callable
 
 import torch
 
+from autograder.language import Text, say
 from autograder.wrapping import WIDTH, wrap  # noqa: F401 - WIDTH: part of what this module offers
 
-NOT_IMPLEMENTED = "not implemented yet"
-NOT_DEFINED = "is not defined"
+# The words that name an unwritten answer, in every message that reports one (mistakes.py).
+NOT_IMPLEMENTED = Text("not implemented yet", "아직 구현되지 않았습니다")
+NOT_DEFINED = Text("is not defined", "정의되어 있지 않습니다")
+HINT = Text("Hint", "힌트")
+
 class CheckFailed(AssertionError):
     """A failed check; ``str(error)`` is the whole message the student sees, one line per paragraph."""
 
@@ -33,8 +37,9 @@ class CheckFailed(AssertionError):
         return wrap(f"CheckFailed: {self}")
 
 
-def fail(message: str, hint: str = "") -> None:
-    raise CheckFailed(f"{message}\nHint: {hint}" if hint else message)
+def fail(message: str | Text, hint: str | Text = "") -> None:
+    """Fail with ``message`` and, where given, a hint, in the current language."""
+    raise CheckFailed(f"{message}\n{HINT}: {hint}" if str(hint) else str(message))
 
 
 def problem_of(check: Callable, *args) -> str | None:
@@ -54,9 +59,11 @@ def need(ns: dict[str, Any], name: str, where: str) -> Any:
     """The student's ``name`` from the notebook namespace, or a failure saying where to define it."""
     if name not in ns:
         fail(
-            f"`{name}` {NOT_DEFINED}.",
-            f"Run the cell of {where} that defines `{name}`, with your code in place of "
-            "`raise NotImplementedError()`, before this test.",
+            say(f"`{name}` {NOT_DEFINED.en}.", f"`{name}` 이(가) {NOT_DEFINED.ko}."),
+            say(f"Run the cell of {where} that defines `{name}`, with your code in place of "
+                "`raise NotImplementedError()`, before this test.",
+                f"이 테스트보다 먼저, {where}에서 `{name}` 을(를) 정의하는 셀을 "
+                "`raise NotImplementedError()` 대신 여러분의 코드를 넣어 실행하세요."),
         )
     return ns[name]
 
@@ -90,10 +97,14 @@ def call_student(fn: Callable, *args, what: str, hint: str | Callable[[Exception
     except CheckFailed:
         raise
     except NotImplementedError:
-        fail(f"{what} is {NOT_IMPLEMENTED}: it raised NotImplementedError.",
-             "Replace `raise NotImplementedError()` with your code.")
+        fail(say(f"{what} is {NOT_IMPLEMENTED.en}: it raised NotImplementedError.",
+                 f"{what}: {NOT_IMPLEMENTED.ko}. NotImplementedError가 발생했습니다."),
+             say("Replace `raise NotImplementedError()` with your code.",
+                 "`raise NotImplementedError()` 를 여러분의 코드로 바꾸세요."))
     except Exception as error:  # noqa: BLE001 - any crash in student code is that test's zero
-        fail(f"{what} raised {type(error).__name__}: {error}", hint(error) if callable(hint) else hint)
+        fail(say(f"{what} raised {type(error).__name__}: {error}",
+                 f"{what}: {type(error).__name__} 이(가) 발생했습니다: {error}"),
+             hint(error) if callable(hint) else hint)
 
 
 def _shape(t: torch.Tensor) -> tuple[int, ...]:
@@ -104,11 +115,14 @@ def assert_tensor(actual: Any, what: str, *, shape: tuple[int, ...] | None = Non
                   dtype: torch.dtype | None = None, hint: str = "") -> torch.Tensor:
     """``actual`` is a tensor, of ``shape`` and ``dtype`` where given."""
     if not isinstance(actual, torch.Tensor):
-        fail(f"{what} should be a torch.Tensor, but it is a {type(actual).__name__}.", hint)
+        fail(say(f"{what} should be a torch.Tensor, but it is a {type(actual).__name__}.",
+                 f"{what}: torch.Tensor 여야 하는데 {type(actual).__name__} 입니다."), hint)
     if shape is not None and _shape(actual) != tuple(shape):
-        fail(f"{what} has shape {_shape(actual)}, expected {tuple(shape)}.", hint)
+        fail(say(f"{what} has shape {_shape(actual)}, expected {tuple(shape)}.",
+                 f"{what}: shape 는 {tuple(shape)} 이어야 하는데 {_shape(actual)} 입니다."), hint)
     if dtype is not None and actual.dtype != dtype:
-        fail(f"{what} has dtype {actual.dtype}, expected {dtype}.", hint)
+        fail(say(f"{what} has dtype {actual.dtype}, expected {dtype}.",
+                 f"{what}: dtype 은 {dtype} 이어야 하는데 {actual.dtype} 입니다."), hint)
     return actual
 
 
@@ -125,10 +139,12 @@ def close_report(actual: torch.Tensor, expected: torch.Tensor, *, atol: float = 
     worst = torch.where(torch.isnan(diff), torch.full_like(diff, float("inf")), diff)
     flat = int(worst.argmax())
     index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape))
-    return (
-        f"Mismatched elements: {count} / {total} ({100.0 * count / total:.1f}%)\n"
-        f"Greatest absolute difference: {worst.flatten()[flat]:.4g} at index {index} "
-        f"(up to {atol:g} allowed)"
+    share, greatest = f"{count} / {total} ({100.0 * count / total:.1f}%)", f"{worst.flatten()[flat]:.4g}"
+    return say(
+        f"Mismatched elements: {share}\n"
+        f"Greatest absolute difference: {greatest} at index {index} (up to {atol:g} allowed)",
+        f"값이 다른 element: {share}\n"
+        f"가장 큰 절대 오차: index {index} 에서 {greatest} (허용 오차 {atol:g})",
     )
 
 
@@ -138,4 +154,5 @@ def assert_close(actual: Any, expected: torch.Tensor, what: str, *, hint: str = 
     assert_tensor(actual, what, shape=_shape(expected), dtype=expected.dtype, hint=hint)
     report = close_report(actual, expected, atol=atol, rtol=rtol)
     if report:
-        fail(f"{what} are not close to the expected values!\n{report}", hint)
+        fail(say(f"{what} are not close to the expected values!\n{report}",
+                 f"{what}: 기대한 값과 충분히 가깝지 않습니다!\n{report}"), hint)

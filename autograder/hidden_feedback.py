@@ -15,10 +15,12 @@ from __future__ import annotations
 from nbformat.v4 import new_output
 from traitlets import Bool
 
-from autograder.feedback_page import FeedbackStep
+from autograder.feedback_page import FeedbackStep, page_language
+from autograder.language import Text
 
 # What a student reads in place of a hidden test's message (feedback and results.json).
-HIDDEN_MESSAGE = "A hidden test failed; your instructor has chosen not to show its message yet."
+HIDDEN_MESSAGE = Text("A hidden test failed; your instructor has chosen not to show its message yet.",
+                      "숨겨진 테스트가 실패했습니다. 담당 교수자가 이 메시지를 아직 공개하지 않기로 했습니다.")
 HIDDEN_CODE = "# hidden tests (not shown)"
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -49,6 +51,7 @@ class WithholdHiddenMessages(FeedbackStep):
         if not self.withhold or cell.cell_type != "code" or BEGIN not in cell.source:
             return cell, resources
         cell.source = without_hidden_code(cell.source)
-        cell.outputs = [new_output("stream", name="stdout", text=HIDDEN_MESSAGE + "\n") if is_hidden_failure(o) else o
+        withheld = HIDDEN_MESSAGE.in_language(page_language(self.config, resources["nbgrader"]["assignment"]))
+        cell.outputs = [new_output("stream", name="stdout", text=withheld + "\n") if is_hidden_failure(o) else o
                         for o in cell.outputs]
         return cell, resources

@@ -171,13 +171,13 @@ def test_state_carried_between_calls_is_named(solved_ns):
             out, self.state = self.lstm(embeds.view(len(sentence), 1, -1), self.state)
             self.state = tuple(s.detach() for s in self.state)
             return F.log_softmax(self.hidden2tag(out.view(len(sentence), -1)), dim=1)
-    with pytest.raises(CheckFailed, match=taggers.STATE_CARRIED):
+    with pytest.raises(CheckFailed, match=taggers.STATE_CARRIED.en):
         part2.check_no_state_between_calls(dict(solved_ns, LSTMTagger=Stateful))
 
 
 def test_hard_coded_length_is_named(solved_ns):
     with pytest.raises(CheckFailed, match=r"works for sentences of 5 words but not of 1, 2, 4, 6, 7, 11 words: "
-                                          + re.escape(taggers.HARD_CODED_LENGTH)):
+                                          + re.escape(taggers.HARD_CODED_LENGTH.en)):
         part2.check_shapes(dict(solved_ns, LSTMTagger=tagger_with(lambda s: F.log_softmax(s.view(5, -1), dim=1))))
 
 
@@ -214,7 +214,7 @@ def test_training_loop_without_step_is_named(solved_ns):
                 loss.backward()
             losses.append(loss.item())
         return losses
-    with pytest.raises(CheckFailed, match=re.escape(part2.NO_STEP)):
+    with pytest.raises(CheckFailed, match=re.escape(part2.NO_STEP.en)):
         part2.check_train_tagger(dict(solved_ns, train_tagger=train_tagger))
 
 
@@ -289,14 +289,14 @@ def test_recurrent_parameter_formula_matches_pytorch(layer):
 # Diagnosis: the cause behind a failure, named in the student's terms.
 
 def test_transposed_scores_are_named(solved_ns):
-    with pytest.raises(CheckFailed, match=re.escape(taggers.TRANSPOSED)):
+    with pytest.raises(CheckFailed, match=re.escape(taggers.TRANSPOSED.en)):
         part2.check_shapes(dict(solved_ns, LSTMTagger=tagger_with(lambda s: F.log_softmax(s, dim=1).t())))
 
 
 def test_an_untrained_accuracy_failure_names_the_tagger_problem(solved_ns):
     with pytest.raises(CheckFailed) as error:
         part2.check_class_learns(dict(solved_ns, LSTMTagger=tagger_with(lambda s: s)))
-    assert "Likely cause:" in str(error.value) and taggers.RAW_SCORES in str(error.value)
+    assert "Likely cause:" in str(error.value) and taggers.RAW_SCORES.en in str(error.value)
 
 
 def test_the_older_tutorial_style_with_init_hidden_passes(solved_ns):
@@ -326,10 +326,10 @@ def test_word_by_word_and_sentence_as_batch_are_told_apart(solved_ns):
         def forward(self, sentence):
             out, _ = self.lstm(self.word_embeddings(sentence).view(1, len(sentence), -1))
             return F.log_softmax(self.hidden2tag(out.view(len(sentence), -1)), dim=1)
-    for cls, words in ((WordByWord, taggers.WORD_BY_WORD), (AsBatch, taggers.SENTENCE_AS_BATCH)):
+    for cls, words in ((WordByWord, taggers.WORD_BY_WORD.en), (AsBatch, taggers.SENTENCE_AS_BATCH.en)):
         with pytest.raises(CheckFailed) as error:
             part2.check_uses_context(dict(solved_ns, LSTMTagger=cls))
-        assert taggers.IGNORES_CONTEXT in str(error.value) and words in str(error.value)
+        assert taggers.IGNORES_CONTEXT.en in str(error.value) and words in str(error.value)
 
 
 def _train_tagger_without(step: bool = True, zero_grad: bool = True):
@@ -353,7 +353,7 @@ def _train_tagger_without(step: bool = True, zero_grad: bool = True):
 
 
 def test_gradients_piling_up_are_named(solved_ns):
-    with pytest.raises(CheckFailed, match=re.escape(part2.ZERO_GRAD)):
+    with pytest.raises(CheckFailed, match=re.escape(part2.ZERO_GRAD.en)):
         part2.check_train_tagger(dict(solved_ns, train_tagger=_train_tagger_without(zero_grad=False)))
 
 
@@ -388,14 +388,14 @@ def test_a_float_prepare_sequence_is_named_where_train_tagger_calls_it(solved_ns
     ns["train_tagger"] = namespace["train_tagger"]
     with pytest.raises(CheckFailed) as error:
         part2.check_train_tagger(ns)
-    assert part2.PREPARE_CAUSE in str(error.value) and part2.PREPARE_DTYPE in str(error.value)
+    assert part2.PREPARE_CAUSE.en in str(error.value) and part2.PREPARE_DTYPE.en in str(error.value)
     assert namespace["prepare_sequence"] is prepare_sequence  # the student's function is put back
 
 
 def test_a_percentage_from_evaluate_is_named(solved_ns):
     def evaluate(model, data_, word_to_ix, tag_to_ix):
         return 100 * reference.evaluate(model, data_, word_to_ix, tag_to_ix)
-    with pytest.raises(CheckFailed, match=re.escape(part2.EVAL_PERCENT)):
+    with pytest.raises(CheckFailed, match=re.escape(part2.EVAL_PERCENT.en)):
         part2.check_evaluate(dict(solved_ns, evaluate=evaluate))
 
 

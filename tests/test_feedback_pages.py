@@ -90,4 +90,4 @@ def test_the_kits_own_error_lines_fit_the_box(tmp_path):
                               {"heldout": ("test_p2_heldout_accuracy", None)})
     traceback = cells["7"]["outputs"][0]["traceback"]
     assert overruled and len(traceback) > 1 and max(map(len, traceback)) <= WIDTH
-    assert " ".join(traceback) == "{}: {}".format(*judge.NEVER_ASKED)
+    assert " ".join(traceback) == "{}: {}".format(judge.NEVER_ASKED[0], judge.NEVER_ASKED[1].en)

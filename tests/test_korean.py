@@ -36,7 +36,21 @@ def test_both_editions_have_the_same_cells_with_the_same_grading_metadata():
 @pytest.mark.parametrize("cell_id", [c.id for c in ENGLISH.cells if c.cell_type == "code"])
 def test_every_code_cell_is_the_same_code_comments_and_messages_aside(cell_id):
     english, korean = next((e, k) for e, k in PAIRS if e.id == cell_id)
-    assert same_code(english.source, korean.source)
+    assert same_code(english.source, build.without_speaking(korean.source))
+
+
+def test_every_hidden_test_region_of_the_korean_edition_and_only_those_speak_korean():
+    """The one line the build adds to the code: the hidden checks' messages in Korean, under plain
+    nbgrader too. A student's release never holds it (nbgrader removes hidden regions)."""
+    line = build.SPEAK.format(language="ko")
+    for english, korean in PAIRS:
+        if english.cell_type != "code":
+            continue
+        lines = korean.source.split("\n")
+        regions = [i for i, text in enumerate(lines) if text.strip() == "### BEGIN HIDDEN TESTS"]
+        assert [i for i, text in enumerate(lines) if text == line] == [i + 1 for i in regions], english.id
+        assert line not in english.source
+    assert sum(build.SPEAK.split("{")[0] in cell.source for cell in KOREAN.cells) >= 20
 
 
 @pytest.mark.parametrize("cell_id", [c.id for c in ENGLISH.cells if c.cell_type == "markdown"])
@@ -175,7 +189,7 @@ def korean_verdicts(tmp_path_factory):
         submissions.append(Submission(case.name, path))
         course.submit(case.name, path)
     batch.execute(course, submissions, config.settings(course.config), root / "work")
-    return {case.name: Verdict(case, read_result(course, s)) for case, s in zip(ALL, submissions)}
+    return {case.name: Verdict(case, read_result(course, s), "ko") for case, s in zip(ALL, submissions)}
 
 
 def _labelled():
@@ -191,6 +205,10 @@ def test_the_labelled_set_loses_the_same_tests_in_the_korean_edition(korean_verd
     assert verdict.lost == verdict.expected, case.what
     if verdict.correct:
         assert verdict.full_marks
+    else:  # every lost test says why in Korean, in the mistake catalogue's Korean words
+        messages = {gid: verdict.result.test(gid).message for gid in verdict.lost}
+        assert [gid for gid, message in messages.items() if not HANGUL.search(message)] == [], messages
+        assert verdict.unnamed == [], {gid: messages[gid] for gid in verdict.unnamed}
 
 
 def test_every_public_assert_of_the_korean_release_speaks_korean():
@@ -220,3 +238,24 @@ def test_refingerprinting_records_the_english_cells_current_fingerprint(tmp_path
     assert stale.read_text(encoding="utf-8") == text
     with pytest.raises(SystemExit, match="no markdown cell md-99"):
         build.refingerprint(["md-99"], stale)
+
+
+def test_a_course_that_sets_english_gets_the_korean_edition_hidden_messages_in_english(tmp_path):
+    """``c.Messages.language`` overrides the edition's language for the kit's words, through the
+    kit's warm workers (started before the course's configuration is read) and its feedback page."""
+    from autograder.course import scratch_course
+    from autograder.grading import grade_folder
+    from tests.builders import kit_course, submission
+    from tests.labelled.cases import ALL
+
+    case = next(case for case in ALL if case.name == "p1_inputs_1d")
+    course = scratch_course(tmp_path / "course", "lstm_gru_ko")
+    with open(course.path("nbgrader_config.py"), "a") as config:
+        config.write('\nc.Messages.language = "en"\n')
+    (tmp_path / "in").mkdir()
+    nbformat.write(submission(case.edits, unsolved=case.unsolved, course=kit_course("lstm_gru_ko")),
+                   str(tmp_path / "in" / "kim.ipynb"))
+    [result] = grade_folder(tmp_path / "in", course_dir=course.root, out_dir=tmp_path / "out",
+                            assignment="lstm_gru_ko", say=lambda _: None)
+    message = result.test("test_p1_setup").message
+    assert message.startswith("inputs[0] has shape (3,), expected (1, 3)") and not HANGUL.search(message)

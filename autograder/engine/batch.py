@@ -110,7 +110,7 @@ class _NbgraderSide:
             [sys.executable, "-m", REPLAY, course.assignment.name, str(work.path),
              *(["--withhold-hidden"] if withhold_hidden else [])],
             cwd=course.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
-            env=grading_environment())
+            env=grading_environment(language=course.config.language))
         self.done: dict[tuple[str, str], StepDone] = {}
         self.outstanding = 0  # steps asked and not answered yet
         self.changed = threading.Condition()
@@ -175,7 +175,7 @@ def trusted_sources(course: Course) -> frozenset[str]:
 
 
 def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], judged: dict,
-            log: Path) -> tuple[dict, RunRecord]:
+            log: Path, language: str = "en") -> tuple[dict, RunRecord]:
     run = RunFolder(Path(job.workdir))
     runs = {r.index: r for r in read_cell_runs(run.cells)}
     # The cells as the worker prepared them, from the copy the student's code could not touch.
@@ -193,7 +193,7 @@ def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], j
     cells = {str(i): {"source": sources[i], "outputs": r.outputs, "execution_count": r.execution_count}
              for i, r in runs.items() if i in sources}
     verdicts = json.loads(run.verdicts.read_text()) if run.verdicts.exists() else []
-    overruled = judge.enforce(cells, grade_ids, verdicts, judged)
+    overruled = judge.enforce(cells, grade_ids, verdicts, judged, language)
     isolation = json.loads(run.isolation.read_text()) if run.isolation.exists() else {}
     seen = json.loads(run.problems.read_text()) if run.problems.exists() else {}
     problems = list(seen.get("problems", []))
@@ -262,7 +262,7 @@ def worker_start(course: Course) -> WorkerStart:
     loaded once here, and the assignment they grade."""
     release = course.config.release_dir
     return WorkerStart(course_root=str(course.root), release_dir=str(release), assignment=course.assignment.as_json(),
-                       config=course.config.nbgrader)
+                       config=course.config.nbgrader, language=course.config.language)
 
 
 # One nbgrader process grades and writes the feedback of a notebook in about 0.3 s of CPU, a
@@ -304,8 +304,9 @@ class Batch:
                       for _ in range(nbgrader_processes(settings.workers))]
         self.nbgrader = self.sides[0]
         self.side_of: dict[str, _NbgraderSide] = {}
-        self.pool = WorkerPool(settings.workers, worker_start(course), grading_environment(),
-                               self.folder.worker_logs, early).begin()
+        self.pool = WorkerPool(settings.workers, worker_start(course),
+                               grading_environment(language=course.config.language), self.folder.worker_logs,
+                               early).begin()
 
     def _step_done(self, done: StepDone) -> None:
         if done.step == AUTOGRADE and done.ok:
@@ -351,11 +352,12 @@ class Batch:
         trusted = trusted_sources(self.course)
         judge_module = self.course.assignment.judge_module()
         judged = dict(judge_module.JUDGED) if judge_module else {}
+        language = self.course.student_language
         try:
             jobs = {job.id: job for job in _jobs(self.course, submissions, scratch, folder, settings, also_hidden)}
 
             def finished(outcome: Outcome) -> None:
-                cells, record = _record(jobs[outcome.id], outcome, settings, trusted, judged, folder.log)
+                cells, record = _record(jobs[outcome.id], outcome, settings, trusted, judged, folder.log, language)
                 folder.record(outcome.id).write_text(json.dumps(cells))
                 self.records[outcome.id] = record
                 side = self.side_of[outcome.id] = self._least_busy()

@@ -49,6 +49,19 @@ class CourseConfig:
         return self._value("Execute", "kernel_name", None) or None
 
     @property
+    def language(self) -> str | None:
+        """The language the course has every assignment speak to students (``c.Messages.language``),
+        overriding each assignment's own; ``None`` when it sets none."""
+        from autograder.engine.manifest import ManifestProblem
+        from autograder.language import LANGUAGES
+
+        chosen = self._value("Messages", "language", None) or None
+        if chosen is not None and chosen not in LANGUAGES:
+            raise ManifestProblem(f"{self.root / CONFIG_FILE} sets c.Messages.language = {chosen!r}; the kit speaks "
+                                  f"{', '.join(LANGUAGES)}: name one of those, or remove the line.")
+        return chosen
+
+    @property
     def cell_timeout(self) -> float:
         """nbgrader's per-cell limit, as the course sets it (or nbgrader's own default)."""
         from nbgrader.preprocessors import Execute
@@ -74,11 +87,16 @@ def settings(config: CourseConfig, **overrides) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
-def grading_environment(base: dict | None = None) -> dict:
-    """``base`` (default: this process's) as a grading process gets it: :data:`ENVIRONMENT`, and this
-    interpreter's ``bin/`` first on PATH (creating a gradebook runs the ``alembic`` found there)."""
+def grading_environment(base: dict | None = None, language: str | None = None) -> dict:
+    """``base`` (default: this process's) as a grading process gets it: :data:`ENVIRONMENT`, this
+    interpreter's ``bin/`` first on PATH (creating a gradebook runs the ``alembic`` found there),
+    and the course's language, where it sets one, for every notebook's messages."""
+    from autograder.language import OVERRIDE
+
     env = dict(os.environ if base is None else base)
     env.update(ENVIRONMENT)
+    if language:
+        env[OVERRIDE] = language
     bin_dir = os.path.dirname(sys.executable)
     if bin_dir not in env.get("PATH", "").split(os.pathsep):
         env["PATH"] = os.pathsep.join(p for p in (bin_dir, env.get("PATH")) if p)

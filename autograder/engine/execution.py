@@ -42,10 +42,14 @@ from IPython.core.interactiveshell import InteractiveShell
 from ipykernel.compiler import XCachingCompiler
 from traitlets.config import Config
 
+from autograder.language import Text, say
+
 NO_STDIN = "raw_input was called, but this frontend does not support input requests."
 TOOLS_CHANGED = "GraderToolsChanged"
-TOOLS_CHANGED_TEXT = ("This test does not count: while it ran, code of the notebook changed the tools the test "
-                      "relies on ({changes}). A homework never needs to.")
+TOOLS_CHANGED_TEXT = Text("This test does not count: while it ran, code of the notebook changed the tools the "
+                          "test relies on ({changes}). A homework never needs to.",
+                          "이 테스트는 인정되지 않습니다: 테스트가 실행되는 동안 노트북의 코드가 테스트가 쓰는 도구를 "
+                          "바꾸었습니다({changes}). 과제에서는 그럴 필요가 전혀 없습니다.")
 TRUNCATED = "[output truncated"
 
 
@@ -322,7 +326,7 @@ def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: 
             # before the test's outcome is sent, and do not let the test pass on it.
             changes = restored()
             if changes:
-                sink.error(TOOLS_CHANGED, TOOLS_CHANGED_TEXT.format(changes="; ".join(changes)), [])
+                sink.error(TOOLS_CHANGED, str(TOOLS_CHANGED_TEXT).format(changes="; ".join(changes)), [])
         fds.drain(sink)
         run = CellRun(index, count, sink.take(), _MONOTONIC() - started)
         send(channel, "cell", {"index": run.index, "execution_count": run.execution_count,
@@ -337,8 +341,10 @@ def _replace_timeout_error(sink: OutputSink, timeout: float) -> None:
         sink.error("CellTimeoutError", "", [])
     for output in sink.outputs:
         if output["output_type"] == "error" and output["ename"] == "CellTimeoutError":
-            output["traceback"] = [f"CellTimeoutError: the cell ran for more than {timeout:g} s and was "
-                                   "interrupted (is there an endless loop?)"]
+            output["traceback"] = [say(f"CellTimeoutError: the cell ran for more than {timeout:g} s and was "
+                                       "interrupted (is there an endless loop?)",
+                                       f"CellTimeoutError: 셀이 {timeout:g}초 넘게 실행되어 중단되었습니다 "
+                                       "(끝나지 않는 루프가 있나요?)")]
 
 
 def read_cell_runs(path: Path) -> list[CellRun]:

@@ -22,12 +22,19 @@ import json
 import os
 from typing import Callable
 
+from autograder.language import Text
 from autograder.wrapping import wrap
 
-OVERRULED = ("CheckFailed", "The grader's own evaluation of the hidden test sentences ({accuracy:.1%}, at least "
-             "{threshold:.0%} needed) does not match what this notebook reported for this test.")
-NEVER_ASKED = ("CheckFailed", "This test's hidden check never reached the grader's evaluation of the hidden test "
-               "sentences, so its result cannot be trusted.")
+OVERRULED = ("CheckFailed", Text(
+    "The grader's own evaluation of the hidden test sentences ({accuracy:.1%}, at least {threshold:.0%} needed) "
+    "does not match what this notebook reported for this test.",
+    "숨겨진 테스트 문장에 대한 채점기 자체의 평가({accuracy:.1%}, 최소 {threshold:.0%} 필요)가 이 노트북이 "
+    "이 테스트에 대해 보고한 결과와 맞지 않습니다."))
+NEVER_ASKED = ("CheckFailed", Text(
+    "This test's hidden check never reached the grader's evaluation of the hidden test sentences, so its result "
+    "cannot be trusted.",
+    "이 테스트의 숨겨진 check가 숨겨진 테스트 문장에 대한 채점기의 평가까지 가지 못했으므로, 그 결과를 믿을 수 "
+    "없습니다."))
 
 _connection: dict = {}
 
@@ -108,13 +115,14 @@ class Judge:
         self._scorer.update(pid=pid, to=os.fdopen(requests_write, "w"), **{"from": os.fdopen(answers_read)})
 
 
-def enforce(cells: dict, grade_ids: dict[int, str], verdicts: list[dict], judged: dict) -> list[str]:
+def enforce(cells: dict, grade_ids: dict[int, str], verdicts: list[dict], judged: dict,
+            language: str = "en") -> list[str]:
     """Hold a run's recorded test cells to the grader's verdicts; what had to be overruled.
 
     ``cells`` maps a cell index (as text) to its record; ``grade_ids`` maps indices to the
     test cells' grade ids; ``judged`` is the assignment's ``JUDGED`` table. A judged test cell
     that recorded no error although the grader's measure is below the bound, or whose check
-    never asked, gets the error nbgrader scores.
+    never asked, gets the error nbgrader scores, in the student's ``language``.
     """
     decides = {check: gid for check, (gid, _) in judged.items()}
     decided: dict[str, dict] = {}
@@ -131,6 +139,7 @@ def enforce(cells: dict, grade_ids: dict[int, str], verdicts: list[dict], judged
         if verdict is not None and verdict["accuracy"] >= verdict["threshold"]:
             continue
         ename, text = OVERRULED if verdict else NEVER_ASKED
+        text = text.in_language(language)
         evalue = text.format(**verdict) if verdict else text
         record["outputs"].append({"output_type": "error", "ename": ename, "evalue": evalue,
                                   "traceback": wrap(f"{ename}: {evalue}")})

@@ -6,6 +6,7 @@ manifest in the assignment's folder::
     name = "week3_rnn"             # nbgrader's assignment id: the folder's own name
     notebook = "rnn_homework"      # the notebook, without .ipynb
     title = "Week 3: RNNs"         # how reports name it
+    language = "en"                # optional: what the kit's messages to students speak (en, ko)
     [grader]
     modules = [...]                # imported by the workers before any run (the hidden checks)
     warm_up = "module:function"    # optional: called once per worker pool, before runs are forked
@@ -24,6 +25,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.language import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
+
 MANIFEST = "assignment.toml"
 
 
@@ -41,6 +44,7 @@ class Assignment:
     warm_up: str | None = None
     judge: str | None = None
     given_code: tuple[str, ...] = ()  # file names in the folder: code every student may paste
+    language: str = DEFAULT_LANGUAGE  # what the kit says to students (autograder/language.py)
 
     @property
     def source(self) -> Path:
@@ -73,7 +77,7 @@ class Assignment:
     def as_json(self) -> dict:
         return {"folder": str(self.folder), "name": self.name, "notebook": self.notebook, "title": self.title,
                 "modules": list(self.modules), "warm_up": self.warm_up, "judge": self.judge,
-                "given_code": list(self.given_code)}
+                "given_code": list(self.given_code), "language": self.language}
 
     @classmethod
     def from_json(cls, data: dict) -> "Assignment":
@@ -92,12 +96,16 @@ def load(folder: Path) -> Assignment:
         data = tomllib.loads(manifest.read_text())
     except tomllib.TOMLDecodeError as error:
         raise ManifestProblem(f"{manifest} is not valid TOML ({error}); fix that line.") from None
-    unknown = (set(data) - {"name", "notebook", "title", "grader", "similarity"}
+    unknown = (set(data) - {"name", "notebook", "title", "language", "grader", "similarity"}
                or set(data.get("grader", {})) - {"modules", "warm_up", "judge"}
                or set(data.get("similarity", {})) - {"given"})
     if unknown:
         raise ManifestProblem(f"{manifest}: unknown key(s) {sorted(unknown)}; the keys are name, notebook, title, "
-                              "[grader] modules, warm_up, judge and [similarity] given.")
+                              "language, [grader] modules, warm_up, judge and [similarity] given.")
+    language = data.get("language", DEFAULT_LANGUAGE)
+    if language not in LANGUAGES:
+        raise ManifestProblem(f"{manifest}: language = {language!r}; the kit speaks {', '.join(LANGUAGES)}: "
+                              "name one of those.")
     name = data.get("name", folder.name)
     if name != folder.name:
         raise ManifestProblem(f"{manifest}: name = {name!r} but the folder is {folder.name!r}; nbgrader knows an "
@@ -106,7 +114,7 @@ def load(folder: Path) -> Assignment:
     assignment = Assignment(folder=folder, name=name, notebook=data.get("notebook", name),
                             title=data.get("title", name), modules=tuple(grader.get("modules", ())),
                             warm_up=grader.get("warm_up"), judge=grader.get("judge"),
-                            given_code=tuple(data.get("similarity", {}).get("given", ())))
+                            given_code=tuple(data.get("similarity", {}).get("given", ())), language=language)
     if not assignment.source.is_file():
         raise ManifestProblem(f"{manifest}: notebook = {assignment.notebook!r} but {assignment.source} does not "
                               "exist; name the source notebook without .ipynb.")

@@ -153,6 +153,7 @@ class WorkerStart:
     release_dir: str          # the course's release folder (relative to its root, or absolute)
     assignment: dict          # autograder.engine.manifest.Assignment.as_json()
     config: object            # the course's traitlets Config, as autograder.engine.config loaded it
+    language: str | None = None  # the course's language for every notebook's messages, if it sets one
 
     def to_line(self) -> str:
         data = asdict(self)

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from autograder.engine.protocol import Job, Outcome, Ready, WorkerStart
+from autograder.language import OVERRIDE, speak
 
 # The worker's environment (one thread, a fixed hash seed) is set by the pool before Python
 # starts (autograder.engine.config.grading_environment), as for nbgrader's kernels.
@@ -101,7 +102,10 @@ def warm_up(start: WorkerStart, release_ready=lambda: None) -> _Grading:
     from autograder.engine.manifest import Assignment
 
     torch.set_num_threads(1)
+    if start.language:  # the course's language: a pool started early did not know it yet
+        os.environ[OVERRIDE] = start.language
     assignment = Assignment.from_json(start.assignment)
+    speak(assignment.language)  # from the first cell on: a timeout in a student cell speaks it too
     with contextlib.redirect_stdout(io.StringIO()):
         assignment.run_warm_up()
         # An optimizer class wraps its own `step` the first time one is made: done here, before

@@ -35,6 +35,7 @@ SHARDS = 2
 class Verdict:
     case: Labelled
     result: SubmissionResult
+    language: str = "en"   # what the messages were written in (the Korean edition's: "ko")
 
     @property
     def correct(self) -> bool:
@@ -63,7 +64,7 @@ class Verdict:
         if self.correct:
             return []
         mistake = BY_KEY[self.case.mistake]
-        return [gid for gid in self.lost if not mistake.named_in(self.result.test(gid).message)]
+        return [gid for gid in self.lost if not mistake.named_in(self.result.test(gid).message, self.language)]
 
     @property
     def named(self) -> bool:

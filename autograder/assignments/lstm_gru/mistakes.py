@@ -2,7 +2,8 @@
 
 Every entry names the autograded tests the mistake must cost (exactly those: a mistake
 never costs the tests of another behaviour) and the words of the message that name it,
-taken from the checks' own constants. ``tests/labelled/`` holds at least one submission
+taken from the checks' own constants, each in English and in Korean (the Korean edition's
+messages name the mistake in Korean words). ``tests/labelled/`` holds at least one submission
 per entry and proves both through real ``nbgrader autograde``; the README's table of
 mistakes is :func:`markdown_table`.
 """
@@ -10,6 +11,8 @@ mistakes is :func:`markdown_table`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from autograder.language import Text
 
 from autograder.assignments.lstm_gru.checks import part1, part2, part3, taggers
 from autograder.feedback import NOT_DEFINED, NOT_IMPLEMENTED
@@ -20,10 +23,11 @@ class Mistake:
     key: str
     what: str                # what the student did
     tests: tuple[str, ...]   # the autograded tests it costs, in notebook order
-    says: tuple[str, ...]    # a message names the mistake when it holds one of these
+    says: tuple[Text, ...]   # a message names the mistake when it holds one of these
 
-    def named_in(self, message: str) -> bool:
-        return any(words in message for words in self.says)
+    def named_in(self, message: str, language: str = "en") -> bool:
+        """Whether ``message`` (written in ``language``) holds the words that name this mistake."""
+        return any(words.in_language(language) in message for words in self.says)
 
 
 def _p(*names: str) -> tuple[str, ...]:
@@ -118,6 +122,6 @@ def markdown_table() -> str:
     for mistake in CATALOGUE:
         tests = {PART1_TESTS: "all of Part 1", PART2_TESTS: "all of Part 2"}.get(
             mistake.tests, ", ".join(t.removeprefix("test_") for t in mistake.tests))
-        says = " / ".join(f"“{words}”" for words in mistake.says)
+        says = " / ".join(f"“{words.en}”" for words in mistake.says)
         rows.append(f"| {mistake.what} | {tests} | {says} |")
     return "\n".join(rows)

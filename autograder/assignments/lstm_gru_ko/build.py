@@ -11,7 +11,10 @@ is the one source of the assignment's code, tests and cell metadata, and the tra
 * each code cell's comments and messages as exact replacements (``en`` -> ``ko``): each
   ``en`` must occur exactly once in its cell, so a changed English cell stops the build too.
 
-Everything else (code, cell ids, nbgrader metadata, the hidden tests) is the English cell's.
+Everything else (code, cell ids, nbgrader metadata, the hidden tests) is the English cell's, but
+for one line the build writes into each hidden test region: :data:`SPEAK`, which has the checks
+speak this edition's language (its manifest's ``language``), under the kit's grader and under
+plain ``nbgrader autograde`` alike.
 ``tests/test_korean.py`` proves the two editions run the same code and that everything a
 student reads in the Korean one is in Korean.
 """
@@ -27,11 +30,30 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.hidden_feedback import BEGIN
+from autograder.engine.manifest import load
+
 HERE = Path(__file__).parent
 ENGLISH = HERE.parent / "lstm_gru" / "lstm_gru.ipynb"
 TRANSLATION = HERE / "translation.toml"
 NOTEBOOK = HERE / "lstm_gru_ko.ipynb"
 GLOSSARY = HERE / "glossary.csv"
+
+
+# Written right after each "### BEGIN HIDDEN TESTS": the hidden checks' messages in this language.
+SPEAK = 'from autograder.language import speak; speak("{language}")'
+
+
+def speaking(source: str, language: str) -> str:
+    """``source`` with :data:`SPEAK` opening each of its hidden test regions."""
+    line = SPEAK.format(language=language)
+    return "\n".join(f"{text}\n{line}" if text.strip() == BEGIN else text for text in source.split("\n"))
+
+
+def without_speaking(source: str) -> str:
+    """``source`` without the lines :func:`speaking` wrote (any language)."""
+    prefix = SPEAK.split("{")[0]
+    return "\n".join(text for text in source.split("\n") if not text.startswith(prefix))
 
 
 class TranslationOutOfDate(Exception):
@@ -54,6 +76,7 @@ def build(english_path: Path = ENGLISH, translation: dict | None = None):
     translation = read_translation() if translation is None else translation
     english = nbformat.read(str(english_path), as_version=4)
     korean = copy.deepcopy(english)
+    language = load(HERE).language
     markdown, code = translation.get("markdown", {}), translation.get("code", {})
     problems = []
     for cell in korean.cells:
@@ -76,7 +99,7 @@ def build(english_path: Path = ENGLISH, translation: dict | None = None):
                                 "cell (it must occur once): update that replacement to the cell's current text")
             else:
                 source = source.replace(replacement["en"], replacement["ko"])
-        cell.source = source
+        cell.source = speaking(source, language)
     ids = {cell.id for cell in english.cells}
     problems += [f"the translation names a cell the English notebook lacks: {name}"
                  for name in sorted((set(markdown) | set(code)) - ids)]

@@ -22,25 +22,35 @@ from autograder.assignments.lstm_gru.checks import judged
 from autograder.assignments.lstm_gru.checks import taggers, training
 from autograder.assignments.lstm_gru.checks import thresholds as T
 from autograder.feedback import CheckFailed, assert_tensor, call_student, fail, need, problem_of, quiet
+from autograder.language import Text, say
 
 WHERE = "Part 2"
 NAME = "LSTMTagger"
 
 # What the student reads; each names one mistake of the catalogue (autograder/mistakes.py).
-PREPARE_SHAPE = "a 1-D tensor with one index per word"
-PREPARE_DTYPE = "nn.Embedding and nn.NLLLoss need int64 (torch.long) indices"
-PREPARE_CAUSE = "it calls your `prepare_sequence`, which fails its own test"
-NO_STEP = "call `optimizer.step()` after `loss.backward()`"
-ZERO_GRAD = "gradients add up from one step to the next"
-TOO_FEW_EPOCHS = "returned after the first epoch"
-NEVER_TRAINED = "was never trained"
-EVAL_PERCENT = "a percentage"
-EVAL_SENTENCE_MEAN = "the mean of the sentences' accuracies"
+PREPARE_SHAPE = Text("a 1-D tensor with one index per word", "단어마다 인덱스가 하나씩 있는 1차원 텐서")
+PREPARE_DTYPE = Text("nn.Embedding and nn.NLLLoss need int64 (torch.long) indices",
+                     "nn.Embedding 과 nn.NLLLoss 는 int64 (torch.long) 인덱스가 필요합니다")
+PREPARE_CAUSE = Text("it calls your `prepare_sequence`, which fails its own test",
+                     "자체 테스트를 통과하지 못하는 여러분의 `prepare_sequence` 를 호출합니다")
+NO_STEP = Text("call `optimizer.step()` after `loss.backward()`", "`loss.backward()` 다음에 `optimizer.step()` 을 호출하세요")
+ZERO_GRAD = Text("gradients add up from one step to the next", "gradient 가 한 스텝에서 다음 스텝으로 계속 누적됩니다")
+TOO_FEW_EPOCHS = Text("returned after the first epoch", "첫 epoch 이 끝나자마자 반환했습니다")
+NEVER_TRAINED = Text("was never trained", "한 번도 학습되지 않았습니다")
+EVAL_PERCENT = Text("a percentage", "백분율")
+EVAL_SENTENCE_MEAN = Text("the mean of the sentences' accuracies", "문장별 정확도의 평균")
 
-TRAINING_HINT = ("Each step needs `model.zero_grad()`, a forward pass, `loss.backward()` and "
-                 "`optimizer.step()`, for 300 epochs.")
-CORPUS_HINT = ("Train it with your `train_tagger` on `corpus_train`, with the epochs and learning rate given "
-               "(`CORPUS_EPOCHS`, `CORPUS_LR`).")
+TRAINING_HINT = Text("Each step needs `model.zero_grad()`, a forward pass, `loss.backward()` and "
+                     "`optimizer.step()`, for 300 epochs.",
+                     "300 epoch 동안 매 스텝마다 `model.zero_grad()`, 순전파(forward pass), `loss.backward()`, "
+                     "`optimizer.step()` 이 모두 필요합니다.")
+CORPUS_HINT = Text("Train it with your `train_tagger` on `corpus_train`, with the epochs and learning rate given "
+                   "(`CORPUS_EPOCHS`, `CORPUS_LR`).",
+                   "직접 작성한 `train_tagger` 로 `corpus_train` 에서 학습시키되, 주어진 epoch 수와 학습률 "
+                   "(`CORPUS_EPOCHS`, `CORPUS_LR`) 을 사용하세요.")
+
+# The Korean names of the splits that `_judge_evaluate` reports on.
+_SPLIT_KO = {"dev": "dev 문장", "two dev": "dev 문장 두 개"}
 
 
 def _tagger(ns):
@@ -53,17 +63,27 @@ def check_prepare_sequence(ns) -> None:
     for seq in (["the", "girls", "watch", "the", "duck"], ["duck"], ["girls", "watch"]):
         what = f"`prepare_sequence({seq}, to_ix)`"
         result = assert_tensor(call_student(prepare_sequence, seq, to_ix, what=what), what,
-                               hint="Return `torch.tensor(idxs, dtype=torch.long)`.")
+                               hint=say("Return `torch.tensor(idxs, dtype=torch.long)`.",
+                                        "`torch.tensor(idxs, dtype=torch.long)` 을 반환하세요."))
         if tuple(result.shape) != (len(seq),):
-            fail(f"{what} has shape {tuple(result.shape)}, expected {(len(seq),)}: it should be "
-                 f"{PREPARE_SHAPE}.", "Return `torch.tensor(idxs, dtype=torch.long)` for the list "
-                 "`idxs` itself, not `[idxs]`.")
+            fail(say(f"{what} has shape {tuple(result.shape)}, expected {(len(seq),)}: it should be "
+                     f"{PREPARE_SHAPE}.",
+                     f"{what} 의 shape 는 {(len(seq),)} 이어야 하는데 {tuple(result.shape)} 입니다: "
+                     f"{PREPARE_SHAPE}여야 합니다."),
+                 say("Return `torch.tensor(idxs, dtype=torch.long)` for the list "
+                     "`idxs` itself, not `[idxs]`.",
+                     "`[idxs]` 가 아니라 리스트 `idxs` 자체를 넣어 `torch.tensor(idxs, dtype=torch.long)` 을 "
+                     "반환하세요."))
         if result.dtype != torch.long:
-            fail(f"{what} has dtype {result.dtype}, expected torch.int64: {PREPARE_DTYPE}.",
-                 "Return `torch.tensor(idxs, dtype=torch.long)`.")
+            fail(say(f"{what} has dtype {result.dtype}, expected torch.int64: {PREPARE_DTYPE}.",
+                     f"{what} 의 dtype 은 torch.int64 이어야 하는데 {result.dtype} 입니다: {PREPARE_DTYPE}."),
+                 say("Return `torch.tensor(idxs, dtype=torch.long)`.",
+                     "`torch.tensor(idxs, dtype=torch.long)` 을 반환하세요."))
         expected = [to_ix[w] for w in seq]
         if result.tolist() != expected:
-            fail(f"{what} gave {result.tolist()}, expected {expected}.", "Look each word up in `to_ix`, in order.")
+            fail(say(f"{what} gave {result.tolist()}, expected {expected}.",
+                     f"{what} 의 결과가 {result.tolist()} 이지만, {expected} 이어야 합니다."),
+                 say("Look each word up in `to_ix`, in order.", "각 단어를 순서대로 `to_ix` 에서 찾으세요."))
 
 
 @contextlib.contextmanager
@@ -88,7 +108,8 @@ def _judged_alone(ns, fn, judge, what: str) -> None:
     cause = problem_of(check_prepare_sequence, ns) if "prepare_sequence" in ns else None
     # Only a prepare_sequence that fails its own test can make the function fail in the notebook.
     if cause and problem_of(judge, fn):
-        raise CheckFailed(f"{what} works with a correct `prepare_sequence`, but {PREPARE_CAUSE}:\n{cause}")
+        raise CheckFailed(say(f"{what} works with a correct `prepare_sequence`, but {PREPARE_CAUSE}:\n{cause}",
+                              f"{what} 은(는) 올바른 `prepare_sequence` 로는 동작하지만, {PREPARE_CAUSE}:\n{cause}"))
 
 
 def check_shapes(ns) -> None:
@@ -103,9 +124,13 @@ def check_recurrent_layer(ns) -> None:
     model = taggers.build(_tagger(ns), taggers.SIZES, NAME)
     kinds = [type(m) for m in model.modules()]
     if not any(issubclass(k, nn.LSTM) for k in kinds):
-        fail("`LSTMTagger` contains no nn.LSTM layer.", "Create `nn.LSTM(embedding_dim, hidden_dim)` in `__init__`.")
+        fail(say("`LSTMTagger` contains no nn.LSTM layer.", "`LSTMTagger` 에 nn.LSTM 레이어가 없습니다."),
+             say("Create `nn.LSTM(embedding_dim, hidden_dim)` in `__init__`.",
+                 "`__init__` 에서 `nn.LSTM(embedding_dim, hidden_dim)` 을 만드세요."))
     if not any(issubclass(k, nn.Embedding) for k in kinds):
-        fail("`LSTMTagger` contains no nn.Embedding layer.", "Map word indices to vectors with `nn.Embedding(vocab_size, embedding_dim)`.")
+        fail(say("`LSTMTagger` contains no nn.Embedding layer.", "`LSTMTagger` 에 nn.Embedding 레이어가 없습니다."),
+             say("Map word indices to vectors with `nn.Embedding(vocab_size, embedding_dim)`.",
+                 "`nn.Embedding(vocab_size, embedding_dim)` 으로 단어 인덱스를 벡터로 바꾸세요."))
 
 
 def check_no_state_between_calls(ns) -> None:
@@ -148,10 +173,12 @@ def _untrained_cause(ns, model, sentences) -> str | None:
             return cause
     cause = problem_of(check_prepare_sequence, ns)
     if cause:
-        return f"Training used your `prepare_sequence`, which fails its own test:\n{cause}"
+        return say(f"Training used your `prepare_sequence`, which fails its own test:\n{cause}",
+                   f"학습에 쓰인 여러분의 `prepare_sequence` 가 자체 테스트를 통과하지 못합니다:\n{cause}")
     if step_was_skipped(model, sentences):
-        return (f"`loss.backward()` ran but the parameters never changed after it: {NO_STEP} "
-                "in every step.")
+        return say(f"`loss.backward()` ran but the parameters never changed after it: {NO_STEP} "
+                   "in every step.",
+                   f"`loss.backward()` 는 실행되었지만 그 뒤로 파라미터가 전혀 바뀌지 않았습니다: 매 스텝마다 {NO_STEP}.")
     return None
 
 
@@ -159,13 +186,17 @@ def check_trained_model(ns) -> None:
     model = need(ns, "model", WHERE)
     tutorial = data.TUTORIAL_TRAINING_DATA
     try:
-        accuracy = _accuracy(model, tutorial, tutorial, "Tagging the training sentences with your model")
+        accuracy = _accuracy(model, tutorial, tutorial, say("Tagging the training sentences with your model",
+                                                            "여러분의 모델로 학습 문장에 태그를 붙이는 과정"))
     except CheckFailed as failure:
         raise CheckFailed(_untrained_cause(ns, model, tutorial) or str(failure)) from None
     if accuracy < 1.0:
         raise CheckFailed(taggers.with_cause(
-            f"After your training loop, `model` tags {accuracy:.0%} of the training words correctly; "
-            "expected 100%.", _untrained_cause(ns, model, data.TUTORIAL_TRAINING_DATA), TRAINING_HINT))
+            say(f"After your training loop, `model` tags {accuracy:.0%} of the training words correctly; "
+                "expected 100%.",
+                f"학습 루프를 실행한 뒤 `model` 이 학습 문장의 단어 중 {accuracy:.0%} 의 태그를 맞힙니다. "
+                "100% 를 맞혀야 합니다."),
+            _untrained_cause(ns, model, data.TUTORIAL_TRAINING_DATA), TRAINING_HINT))
 
 
 def check_class_learns(ns) -> None:
@@ -176,20 +207,28 @@ def check_class_learns(ns) -> None:
             torch.manual_seed(T.GRADING_SEED)
             model = call_student(cls, 6, 6, len(word_to_ix), len(data.TAG_TO_IX), what="`LSTMTagger(6, 6, 9, 3)`")
             call_student(training.train, model, data.TUTORIAL_TRAINING_DATA, word_to_ix, data.TAG_TO_IX,
-                         T.CLASS_EPOCHS, T.CLASS_LR, what="Training a fresh `LSTMTagger` with the tutorial's loop",
+                         T.CLASS_EPOCHS, T.CLASS_LR,
+                         what=say("Training a fresh `LSTMTagger` with the tutorial's loop",
+                                  "튜토리얼의 학습 루프로 새 `LSTMTagger` 를 학습시키는 과정"),
                          hint=taggers.explain)
     except CheckFailed as failure:
         raise CheckFailed(taggers.diagnosis(cls, NAME) or str(failure)) from None
     tutorial = data.TUTORIAL_TRAINING_DATA
-    accuracy = _accuracy(model, tutorial, tutorial, "Tagging the training sentences")
+    accuracy = _accuracy(model, tutorial, tutorial, say("Tagging the training sentences",
+                                                        "학습 문장에 태그를 붙이는 과정"))
     if accuracy < 1.0:
         raise CheckFailed(taggers.with_cause(
-            f"A fresh `LSTMTagger(6, 6, 9, 3)` trained with the tutorial's loop ({T.CLASS_EPOCHS} epochs, "
-            f"SGD lr={T.CLASS_LR}) "
-            f"tags {accuracy:.0%} of the training words correctly; expected 100%.",
+            say(f"A fresh `LSTMTagger(6, 6, 9, 3)` trained with the tutorial's loop ({T.CLASS_EPOCHS} epochs, "
+                f"SGD lr={T.CLASS_LR}) "
+                f"tags {accuracy:.0%} of the training words correctly; expected 100%.",
+                f"튜토리얼의 학습 루프 ({T.CLASS_EPOCHS} epoch, SGD lr={T.CLASS_LR}) 로 학습시킨 "
+                f"새 `LSTMTagger(6, 6, 9, 3)` 이 학습 문장의 단어 중 {accuracy:.0%} 의 태그를 맞힙니다. "
+                "100% 를 맞혀야 합니다."),
             taggers.diagnosis(cls, NAME),
-            "Make sure every layer is created in `__init__` (so its parameters train) and that "
-            "`forward` returns log-probabilities for nn.NLLLoss."))
+            say("Make sure every layer is created in `__init__` (so its parameters train) and that "
+                "`forward` returns log-probabilities for nn.NLLLoss.",
+                "모든 레이어를 `__init__` 에서 만들었는지 (그래야 파라미터가 학습됩니다), 그리고 `forward` 가 "
+                "nn.NLLLoss 에 맞게 로그 확률을 반환하는지 확인하세요.")))
 
 
 def _fixed_model():
@@ -217,15 +256,23 @@ def _judge_evaluate(evaluate) -> None:
             got = got.item()
         if isinstance(got, (int, float)) and math.isclose(got, expected, abs_tol=1e-6):
             continue
-        said = (f"`evaluate` on the {split_name} sentences returned {got!r}; expected the token "
-                f"accuracy {expected:.4f}.")
+        said = say(f"`evaluate` on the {split_name} sentences returned {got!r}; expected the token "
+                   f"accuracy {expected:.4f}.",
+                   f"{_SPLIT_KO[split_name]}에 대한 `evaluate` 의 반환값이 {got!r} 이지만, 토큰 정확도 "
+                   f"{expected:.4f} 이어야 합니다.")
         if isinstance(got, (int, float)) and math.isclose(got, 100 * expected, abs_tol=1e-4):
-            fail(f"{said} That is {EVAL_PERCENT}.", "Return the fraction of words tagged correctly, between 0 and 1.")
+            fail(say(f"{said} That is {EVAL_PERCENT}.", f"{said} 이 값은 {EVAL_PERCENT}입니다."),
+                 say("Return the fraction of words tagged correctly, between 0 and 1.",
+                     "태그를 맞힌 단어의 비율을 0 과 1 사이 값으로 반환하세요."))
         if isinstance(got, (int, float)) and math.isclose(got, _sentence_mean(model, split, word_to_ix), abs_tol=1e-6):
-            fail(f"{said} That is {EVAL_SENTENCE_MEAN}, which counts the words of a short sentence more.",
-                 "Count correct words over all sentences and divide by the total number of words.")
-        fail(said, "Count the words whose highest-scoring tag (`argmax` over dim 1) equals the gold "
-                   "tag, over all words of all sentences, and divide by the number of words.")
+            fail(say(f"{said} That is {EVAL_SENTENCE_MEAN}, which counts the words of a short sentence more.",
+                     f"{said} 이 값은 {EVAL_SENTENCE_MEAN}이라, 짧은 문장의 단어가 더 크게 반영됩니다."),
+                 say("Count correct words over all sentences and divide by the total number of words.",
+                     "모든 문장에서 맞힌 단어 수를 세어 전체 단어 수로 나누세요."))
+        fail(said, say("Count the words whose highest-scoring tag (`argmax` over dim 1) equals the gold "
+                       "tag, over all words of all sentences, and divide by the number of words.",
+                       "점수가 가장 높은 태그 (dim 1 에 대한 `argmax`) 가 정답 태그와 같은 단어를 모든 문장의 "
+                       "모든 단어에 대해 세고, 전체 단어 수로 나누세요."))
 
 
 def check_evaluate(ns) -> None:
@@ -269,28 +316,49 @@ def _judge_train_tagger(train_tagger) -> None:
                                   what=f"`train_tagger(model, data, word_to_ix, tag_to_ix, epochs={epochs}, lr=0.1)`")
         after = training.token_accuracy(model, sentences, word_to_ix, data.TAG_TO_IX)
     if not isinstance(losses, (list, tuple)):
-        fail(f"`train_tagger(..., epochs={epochs})` returned {type(losses).__name__}; expected a list of "
-             f"{epochs} losses.", "Append the mean loss of each epoch to a list and return it.")
+        fail(say(f"`train_tagger(..., epochs={epochs})` returned {type(losses).__name__}; expected a list of "
+                 f"{epochs} losses.",
+                 f"`train_tagger(..., epochs={epochs})` 가 {type(losses).__name__} 을(를) 반환했습니다. "
+                 f"손실 {epochs}개를 담은 리스트를 반환해야 합니다."),
+             say("Append the mean loss of each epoch to a list and return it.",
+                 "epoch 마다 평균 손실을 리스트에 추가하고, 그 리스트를 반환하세요."))
     if len(losses) == 1 and seen["forward"] <= len(sentences):
-        fail(f"`train_tagger(..., epochs={epochs})` {TOO_FEW_EPOCHS}: it trained one epoch and returned one loss.",
-             "`return losses` belongs after the epoch loop, not inside it.")
+        fail(say(f"`train_tagger(..., epochs={epochs})` {TOO_FEW_EPOCHS}: it trained one epoch and returned one loss.",
+                 f"`train_tagger(..., epochs={epochs})` 가 {TOO_FEW_EPOCHS}: "
+                 "epoch 하나만 학습하고 손실 하나를 반환했습니다."),
+             say("`return losses` belongs after the epoch loop, not inside it.",
+                 "`return losses` 는 epoch 루프 안이 아니라, 루프가 끝난 뒤에 있어야 합니다."))
     if len(losses) != epochs:
-        fail(f"`train_tagger(..., epochs={epochs})` returned {len(losses)} losses; expected one per epoch.",
-             "Append the mean loss of each epoch to a list and return it.")
+        fail(say(f"`train_tagger(..., epochs={epochs})` returned {len(losses)} losses; expected one per epoch.",
+                 f"`train_tagger(..., epochs={epochs})` 가 손실을 {len(losses)}개 반환했습니다. "
+                 "epoch 마다 하나씩 있어야 합니다."),
+             say("Append the mean loss of each epoch to a list and return it.",
+                 "epoch 마다 평균 손실을 리스트에 추가하고, 그 리스트를 반환하세요."))
     if all(torch.equal(a, b.detach()) for a, b in zip(start, model.parameters())):
-        fail(f"`train_tagger` left every parameter of the model as it was: {NO_STEP} in every step.")
+        fail(say(f"`train_tagger` left every parameter of the model as it was: {NO_STEP} in every step.",
+                 f"`train_tagger` 가 모델의 파라미터를 하나도 바꾸지 않았습니다: 매 스텝마다 {NO_STEP}."))
     values = [float(v) for v in losses]
     if seen["piled"]:
-        fail(f"`train_tagger` never clears the gradients, so {ZERO_GRAD} and training goes astray "
-             f"(losses: first {values[0]:.4f}, last {values[-1]:.4f}).",
-             "Call `model.zero_grad()` (or `optimizer.zero_grad()`) before each `loss.backward()`.")
+        fail(say(f"`train_tagger` never clears the gradients, so {ZERO_GRAD} and training goes astray "
+                 f"(losses: first {values[0]:.4f}, last {values[-1]:.4f}).",
+                 f"`train_tagger` 가 gradient 를 초기화하지 않아, {ZERO_GRAD}. 그래서 학습이 엉뚱한 방향으로 "
+                 f"흘러갑니다 (손실: 처음 {values[0]:.4f}, 마지막 {values[-1]:.4f})."),
+             say("Call `model.zero_grad()` (or `optimizer.zero_grad()`) before each `loss.backward()`.",
+                 "매번 `loss.backward()` 전에 `model.zero_grad()` (또는 `optimizer.zero_grad()`) 를 호출하세요."))
     if not all(math.isfinite(v) for v in values):
-        fail(f"`train_tagger` returned losses that are not finite: {values}.", TRAINING_HINT)
+        fail(say(f"`train_tagger` returned losses that are not finite: {values}.",
+                 f"`train_tagger` 가 반환한 손실에 유한하지 않은 값이 있습니다: {values}."), TRAINING_HINT)
     if not values[-1] < values[0]:
-        fail(f"The losses returned by `train_tagger` did not go down: first {values[0]:.4f}, last {values[-1]:.4f}.",
+        fail(say(f"The losses returned by `train_tagger` did not go down: first {values[0]:.4f}, "
+                 f"last {values[-1]:.4f}.",
+                 f"`train_tagger` 가 반환한 손실이 줄어들지 않았습니다: 처음 {values[0]:.4f}, "
+                 f"마지막 {values[-1]:.4f}."),
              TRAINING_HINT)
     if not after > before:
-        fail(f"`train_tagger` did not improve the model: training accuracy {before:.0%} before, {after:.0%} after.",
+        fail(say(f"`train_tagger` did not improve the model: training accuracy {before:.0%} before, "
+                 f"{after:.0%} after.",
+                 f"`train_tagger` 가 모델을 개선하지 못했습니다: 학습 데이터 정확도가 학습 전 {before:.0%}, "
+                 f"학습 후 {after:.0%} 입니다."),
              TRAINING_HINT)
 
 
@@ -320,24 +388,31 @@ def _corpus_model_cause(ns, model) -> str | None:
     if cause:
         return cause
     if NAME in ns and _as_initialised(ns, model):
-        return (f"`corpus_model` {NEVER_TRAINED}: its parameters are exactly as `{NAME}(...)` created them. "
-                "Pass `corpus_model` itself to `train_tagger`.")
+        return say(f"`corpus_model` {NEVER_TRAINED}: its parameters are exactly as `{NAME}(...)` created them. "
+                   "Pass `corpus_model` itself to `train_tagger`.",
+                   f"`corpus_model` 은 {NEVER_TRAINED}: 파라미터가 `{NAME}(...)` 로 만든 직후와 똑같습니다. "
+                   "`train_tagger` 에 `corpus_model` 자체를 넘기세요.")
     if "train_tagger" in ns:
         cause = problem_of(check_train_tagger, ns)
         if cause:
-            return f"Your `train_tagger` fails its own test:\n{cause}"
+            return say(f"Your `train_tagger` fails its own test:\n{cause}",
+                       f"여러분의 `train_tagger` 가 자체 테스트를 통과하지 못합니다:\n{cause}")
     return None
 
 
 def check_corpus_model(ns) -> None:
     model = need(ns, "corpus_model", WHERE)
     try:
-        predictions = taggers.test_predictions(model, "Tagging the hidden test sentences with `corpus_model`")
+        predictions = taggers.test_predictions(model, say("Tagging the hidden test sentences with `corpus_model`",
+                                                          "`corpus_model` 로 held-out 테스트 문장에 태그를 붙이는 과정"))
         accuracy = judged.heldout_accuracy("p2_corpus_model", predictions)
     except CheckFailed as failure:
         raise CheckFailed(_corpus_model_cause(ns, model) or str(failure)) from None
     bound = judged.bound("p2_corpus_model")
     if accuracy < bound:
         raise CheckFailed(taggers.with_cause(
-            f"Your trained `corpus_model` tags {accuracy:.1%} of the hidden test words correctly; "
-            f"at least {bound:.0%} is needed.", _corpus_model_cause(ns, model), CORPUS_HINT))
+            say(f"Your trained `corpus_model` tags {accuracy:.1%} of the hidden test words correctly; "
+                f"at least {bound:.0%} is needed.",
+                f"여러분이 학습시킨 `corpus_model` 이 held-out 테스트 문장의 단어 중 {accuracy:.1%} 의 태그를 "
+                f"맞힙니다. {bound:.0%} 이상 맞혀야 합니다."),
+            _corpus_model_cause(ns, model), CORPUS_HINT))
