@@ -163,7 +163,7 @@ def grade(root: Path) -> dict:
         results = grading.grade_folder(handins, course_dir=source, out_dir=Path(scratch, "reports"),
                                        hidden_messages=settings["hidden_messages"],
                                        assignment=settings["assignment"], force=True)
-    return reports.gradescope_result(results[0], settings["hidden_messages"])
+    return reports.gradescope_result(results[0], settings["hidden_messages"], course.student_language)
 
 
 def run(root: Path) -> int:

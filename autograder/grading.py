@@ -336,7 +336,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     with timeline.phase("reports", "reports: grades.csv, feedback/, gradescope/, summary.html"):
         pages = _feedback_pages(course, results, out / "feedback")
         reports.write_grades_csv(results, out / "grades.csv")
-        reports.write_gradescope(results, out / "gradescope", hidden_messages)
+        reports.write_gradescope(results, out / "gradescope", hidden_messages, course.student_language)
         _remove_other_students(out / "gradescope", {r.student_id for r in results})
         roster_lines = []
         if roster is not None:

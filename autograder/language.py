@@ -69,7 +69,12 @@ class Text:
         # Plain strings only: a Text formatted into another would be frozen in one language.
         if not (isinstance(en, str) and isinstance(ko, str)):
             raise TypeError("Text(en, ko) takes two plain strings; format a Text's .en and .ko into them")
-        self.en, self.ko = en, ko
+        object.__setattr__(self, "en", en)
+        object.__setattr__(self, "ko", ko)
+
+    def __setattr__(self, name, value):
+        # As constant as the strings it replaced: a notebook cannot rewrite the kit's words in place.
+        raise AttributeError("a Text cannot be changed")
 
     def in_language(self, language: str) -> str:
         return getattr(self, checked(language))

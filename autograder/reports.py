@@ -137,17 +137,18 @@ def validation_report(result: SubmissionResult) -> str:
     return "\n".join(lines)
 
 
-def _shown(test, hidden_messages: str) -> str:
+def _shown(test, hidden_messages: str, language: str) -> str:
     from autograder.hidden_feedback import HIDDEN_MESSAGE  # with nbgrader's preprocessors: only when needed
 
-    return HIDDEN_MESSAGE if test.from_hidden and hidden_messages == "hidden" else test.message
+    return HIDDEN_MESSAGE.in_language(language) if test.from_hidden and hidden_messages == "hidden" else test.message
 
 
-def gradescope_result(r: SubmissionResult, hidden_messages: str = "shown") -> dict:
+def gradescope_result(r: SubmissionResult, hidden_messages: str = "shown", language: str = "en") -> dict:
     """One submission as Gradescope's ``results.json``
     (https://gradescope-autograders.readthedocs.io/en/latest/specs/): the autograded score, each
     test with its points and what it said (a failed hidden test's words withheld when
-    ``hidden_messages`` is "hidden"), or, for a hand-in that could not be graded, why."""
+    ``hidden_messages`` is "hidden"), or, for a hand-in that could not be graded, why; the kit's
+    own words in the student's ``language``."""
     if r.status != GRADED:
         return {"score": 0, "output": f"Not graded: {r.reason}", "tests": []}
     return {
@@ -157,16 +158,17 @@ def gradescope_result(r: SubmissionResult, hidden_messages: str = "shown") -> di
         "extra_data": {"flagged_for_review": r.flagged},
         "tests": [{"name": t.grade_id, "score": t.score, "max_score": t.points,
                    "status": "passed" if t.passed else "failed",
-                   "output": _shown(t, hidden_messages), "visibility": "visible"} for t in r.tests],
+                   "output": _shown(t, hidden_messages, language), "visibility": "visible"} for t in r.tests],
     }
 
 
-def write_gradescope(results: list[SubmissionResult], folder: Path, hidden_messages: str = "shown") -> None:
+def write_gradescope(results: list[SubmissionResult], folder: Path, hidden_messages: str = "shown",
+                     language: str = "en") -> None:
     """One Gradescope ``results.json`` per submission, in ``folder/<student_id>/``."""
     for r in results:
         target = folder / r.student_id
         target.mkdir(parents=True, exist_ok=True)
-        (target / "results.json").write_text(json.dumps(gradescope_result(r, hidden_messages), indent=2))
+        (target / "results.json").write_text(json.dumps(gradescope_result(r, hidden_messages, language), indent=2))
 
 
 def _figure_html(fig, alt: str) -> str:

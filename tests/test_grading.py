@@ -193,8 +193,13 @@ def test_hidden_test_messages_can_be_withheld_from_gradescope(tmp_path):
         TestResult("test_c", 1, 0, "A public assert failed (AssertionError with no message).")))
     reports.write_gradescope([result], tmp_path, hidden_messages="hidden")
     tests = json.loads((tmp_path / "zoe" / "results.json").read_text())["tests"]
-    assert [t["output"] for t in tests] == ["", hidden_feedback.HIDDEN_MESSAGE,
+    assert [t["output"] for t in tests] == ["", hidden_feedback.HIDDEN_MESSAGE.en,
                                            "A public assert failed (AssertionError with no message)."]
+    # The Korean edition's students read the kit's words in Korean; their own messages stay as they were.
+    reports.write_gradescope([result], tmp_path, hidden_messages="hidden", language="ko")
+    tests = json.loads((tmp_path / "zoe" / "results.json").read_text())["tests"]
+    assert [t["output"] for t in tests][1:] == [hidden_feedback.HIDDEN_MESSAGE.ko,
+                                               "A public assert failed (AssertionError with no message)."]
 
 
 def test_feedback_html_can_withhold_hidden_test_code_and_messages(graded_examples, tmp_path):
@@ -213,7 +218,7 @@ def test_feedback_html_can_withhold_hidden_test_code_and_messages(graded_example
     assert course.generate_feedback(withhold_hidden=True).ok
     withheld = text(course.feedback_html("dev").read_text())
     assert "not an `(h, c)` tuple" not in withheld and "part3.check_" not in withheld
-    assert HIDDEN_MESSAGE in withheld and "# hidden tests (not shown)" in withheld
+    assert HIDDEN_MESSAGE.en in withheld and "# hidden tests (not shown)" in withheld
     # Public asserts stay, and so do the scores nbgrader computed.
     assert "assert isinstance(lstm, nn.LSTM)" in withheld
     assert withheld.count("Score:") == shown.count("Score:") and re.findall(r"Score: [\d.]+ / [\d.]+", withheld) \

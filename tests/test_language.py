@@ -52,6 +52,8 @@ def test_a_text_is_rendered_in_the_language_spoken_and_the_course_overrides_it(s
 def test_a_text_holds_plain_strings_only():
     with pytest.raises(TypeError, match="two plain strings"):
         Text(Text("a", "가"), "나")
+    with pytest.raises(AttributeError, match="cannot be changed"):
+        part1.SWAPPED.ko = ""
 
 
 def test_an_unknown_language_is_refused_with_the_languages_the_kit_speaks():
