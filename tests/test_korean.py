@@ -240,9 +240,11 @@ def test_refingerprinting_records_the_english_cells_current_fingerprint(tmp_path
         build.refingerprint(["md-99"], stale)
 
 
-def test_a_course_that_sets_english_gets_the_korean_edition_hidden_messages_in_english(tmp_path):
-    """``c.Messages.language`` overrides the edition's language for the kit's words, through the
-    kit's warm workers (started before the course's configuration is read) and its feedback page."""
+@pytest.mark.parametrize("engine", ["workers", "nbgrader"])
+def test_a_course_that_sets_english_gets_the_korean_edition_hidden_messages_in_english(tmp_path, engine):
+    """``c.Messages.language`` overrides the edition's language for the kit's words: through the
+    kit's warm workers (started before the course's configuration is read), and through the
+    environment of plain nbgrader's kernels."""
     from autograder.course import scratch_course
     from autograder.grading import grade_folder
     from tests.builders import kit_course, submission
@@ -256,6 +258,6 @@ def test_a_course_that_sets_english_gets_the_korean_edition_hidden_messages_in_e
     nbformat.write(submission(case.edits, unsolved=case.unsolved, course=kit_course("lstm_gru_ko")),
                    str(tmp_path / "in" / "kim.ipynb"))
     [result] = grade_folder(tmp_path / "in", course_dir=course.root, out_dir=tmp_path / "out",
-                            assignment="lstm_gru_ko", say=lambda _: None)
+                            assignment="lstm_gru_ko", say=lambda _: None, engine=engine)
     message = result.test("test_p1_setup").message
     assert message.startswith("inputs[0] has shape (3,), expected (1, 3)") and not HANGUL.search(message)
