@@ -98,8 +98,3 @@ class Text:
 def say(en: str, ko: str) -> str:
     """The current language's text of a message built on the spot."""
     return ko if current() == "ko" else en
-
-
-def texts(message: str | Text) -> tuple[str, ...]:
-    """Every language's text of ``message`` (a plain string is the same in all)."""
-    return (message.en, message.ko) if isinstance(message, Text) else (message,)
