@@ -18,6 +18,8 @@ from autograder.course import Course, NbgraderFailed, kit_root
 from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
 from autograder.engine.protocol import Settings
+from autograder.language import DEFAULT as DEFAULT_LANGUAGE
+from autograder.language import LANGUAGES
 from autograder.submissions import NotSubmissions, check_input, path_problem
 
 PROG = "python -m autograder"
@@ -139,6 +141,10 @@ def parser() -> argparse.ArgumentParser:
                        help="the class list (id,first_name,last_name,email, plus a Canvas export's columns if "
                             "you use Canvas): also write canvas_grades.csv and moodle_grades.csv, and list who "
                             "handed in nothing and which hand-ins are not on it")
+    grade.add_argument("--language", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
+                       help="the language of what you read: the table here, summary.html and grades.csv's reasons "
+                            "(default: en). Students read their feedback in the assignment's language, or the "
+                            "course's c.Messages.language")
     grade.add_argument("--force", action="store_true",
                        help="grade again the notebooks an earlier run already graded (default: keep their grades)")
     limits = grade.add_argument_group("limits on each notebook's run (the kit's workers)")
@@ -232,12 +238,12 @@ def _grade(args) -> int:
     results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
                                    settings=settings, progress=sys.stderr.isatty(), force=args.force,
                                    hidden_messages=args.hidden_messages, assignment=args.assignment,
-                                   timeline=timeline, roster=roster, early=args.early)
+                                   timeline=timeline, roster=roster, early=args.early, language=args.language)
     out = (args.out or args.course_dir / "grading")
     # The table wraps to the terminal's width; piped to a file, its lines are whole.
     width = shutil.get_terminal_size((0, 0)).columns or None
     print()
-    print(reports.score_table(results, width=width))
+    print(reports.score_table(results, width=width, language=args.language))
     if roster is not None:  # who is missing, and which hand-ins the LMS files could not hold, under the table
         print()
         print("\n".join(lms.match(results, roster).lines()))
@@ -254,7 +260,8 @@ def _validate(args) -> int:
     from autograder import grading, reports
 
     result = grading.validate_notebook(args.notebook, assignment=args.assignment)
-    print(reports.validation_report(result))
+    # The tests speak the assignment's language; the kit's notes around them speak it too.
+    print(reports.validation_report(result, Course(kit_root(), args.assignment).student_language))
     return 0 if result.status == "graded" and not result.failed_tests else 1
 
 

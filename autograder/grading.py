@@ -91,9 +91,7 @@ def _resumable(course: Course, gradable: list[Submission], work: WorkFolder, inp
         if marker.exists() and course.autograded_notebook(s.student_id).exists():
             saved = json.loads(marker.read_text())
             if saved.get("sha256") == _fingerprint(s.path, inputs):
-                record = saved["record"]
-                kept[s.student_id] = batch.RunRecord(**{**record, "notes": tuple(record["notes"]),
-                                                        "flags": tuple(record.get("flags", ()))})
+                kept[s.student_id] = batch.RunRecord.from_saved(saved["record"])
     return kept
 
 
@@ -155,7 +153,7 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
 
             def graded(record) -> None:
                 work.marker(record.student_id).write_text(json.dumps(
-                    {"sha256": _fingerprint(paths[record.student_id], inputs), "record": dataclasses.asdict(record)}))
+                    {"sha256": _fingerprint(paths[record.student_id], inputs), "record": record.saved()}))
 
             say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each feedback page is "
                 "written as soon as its notebook is graded ...")
@@ -252,8 +250,9 @@ class _Alike:
     """The batch's similarity report (``similarity.html``), worked out and written in a thread while
     the workers grade (this process mostly waits then) or, when nothing started it, at the end."""
 
-    def __init__(self):
+    def __init__(self, language: str = "en"):
         self._future = None
+        self.language = language  # the TA's: why a hand-in was not compared is said in it
 
     def start(self, course: Course, submissions: list[Submission], out: Path) -> None:
         """Compare the batch's gradable hand-ins, the very ones its results will not have
@@ -261,9 +260,10 @@ class _Alike:
         from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="similarity")
+        refused = [(s.student_id, rejected(s).reason.in_language(self.language)) for s in submissions
+                   if not s.gradable]
         self._future = pool.submit(self._written, course, [s.student_id for s in submissions if s.gradable],
-                                   [(s.student_id, rejected(s).reason) for s in submissions if not s.gradable], out,
-                                   True)
+                                   refused, out, True)
         pool.shutdown(wait=False)  # the one comparison still runs; :meth:`result` waits for it
 
     @staticmethod
@@ -282,7 +282,8 @@ class _Alike:
         if self._future is not None:
             return self._future.result()
         return self._written(course, [r.student_id for r in results if r.status != REJECTED],
-                             [(r.student_id, r.reason) for r in results if r.status == REJECTED], out)
+                             [(r.student_id, r.reason.in_language(self.language)) for r in results
+                              if r.status == REJECTED], out)
 
 
 def _remove_other_students(gradescope: Path, students: set[str]) -> None:
@@ -298,7 +299,8 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
                  say: Callable[[str], None] = _say, engine: str = "workers", settings: Settings | None = None,
                  progress: bool = False, force: bool = False, hidden_messages: str = "shown",
                  assignment: str = DEFAULT, timeline: Timeline | None = None,
-                 roster: list[lms.RosterStudent] | None = None, early: Prestarted | None = None) -> list[SubmissionResult]:
+                 roster: list[lms.RosterStudent] | None = None, early: Prestarted | None = None,
+                 language: str = "en") -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
@@ -312,6 +314,9 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     and roster students with no hand-in and hand-ins not on the roster are listed on the
     summary page (the command line prints them under its table).
 
+    ``language`` is the TA's: grades.csv's reasons and the summary page speak it. What a student
+    reads (feedback pages, Gradescope results) speaks the student's (:attr:`Course.student_language`).
+
     The reports in ``out_dir`` are this batch's only: feedback pages and Gradescope results of
     students not in it are removed. A ``folder`` with no hand-in in it raises
     :class:`autograder.submissions.NotSubmissions` before anything is written.
@@ -324,18 +329,18 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     course = Course(Path(course_dir or kit_root()).resolve(), assignment)
     out = Path(out_dir or course.path("grading")).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    later = _Alike()
+    later = _Alike(language)
     if engine == "nbgrader":
         results = _grade_with_nbgrader(course, folder, out, say, hidden_messages, timeline)
     else:
         results = _grade_with_workers(course, folder, out, settings, say, progress, force, hidden_messages,
                                       later, timeline, early)
-    missing = reports.missing_protections(results)
+    missing = reports.missing_protections(results, language)
     if missing:
         say(missing)
     with timeline.phase("reports", "reports: grades.csv, feedback/, gradescope/, summary.html"):
         pages = _feedback_pages(course, results, out / "feedback")
-        reports.write_grades_csv(results, out / "grades.csv")
+        reports.write_grades_csv(results, out / "grades.csv", language)
         reports.write_gradescope(results, out / "gradescope", hidden_messages, course.student_language)
         _remove_other_students(out / "gradescope", {r.student_id for r in results})
         roster_lines = []
@@ -352,7 +357,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
             say(f"{len(alike.flagged)} pair(s) of hand-ins are unusually alike: read {out / similarity_page.FILE} "
                 "(it never changes a score).")
         reports.write_summary(results, out / "summary.html", course.assignment.title, feedback_pages=pages,
-                              notes=roster_lines, similar=len(alike.flagged))
+                              notes=roster_lines, similar=len(alike.flagged), language=language)
     (out / "work").mkdir(exist_ok=True)
     timeline.write(out / "work" / "phases.json")
     return results

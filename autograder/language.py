@@ -55,26 +55,43 @@ def for_students(course_language: str | None, assignment_language: str) -> str:
 
 
 def current() -> str:
-    """The course's override if it names a known language, else what the assignment said."""
+    """The course's override if it names a known language, else what the assignment said (a
+    holder emptied or filled with nonsense by a notebook gives the default)."""
     override = os.environ.get(OVERRIDE, "")
-    return override if override in LANGUAGES else _spoken["language"]
+    if override in LANGUAGES:
+        return override
+    spoken = _spoken.get("language")
+    return spoken if spoken in LANGUAGES else DEFAULT
 
 
-class Text:
-    """One message in every language; ``str()`` and f-strings give the current language's."""
+class Text(tuple):
+    """One message in every language; ``str()`` and f-strings give the current language's.
 
-    __slots__ = ("en", "ko")
+    A pair of strings, as constant as the strings it replaced: a notebook cannot rewrite the kit's
+    words in place, not even with ``object.__setattr__``.
+    """
 
-    def __init__(self, en: str, ko: str):
+    __slots__ = ()
+
+    def __new__(cls, en: str, ko: str):
         # Plain strings only: a Text formatted into another would be frozen in one language.
         if not (isinstance(en, str) and isinstance(ko, str)):
             raise TypeError("Text(en, ko) takes two plain strings; format a Text's .en and .ko into them")
-        object.__setattr__(self, "en", en)
-        object.__setattr__(self, "ko", ko)
+        return super().__new__(cls, (en, ko))
+
+    def __getnewargs__(self):
+        return tuple(self)
 
     def __setattr__(self, name, value):
-        # As constant as the strings it replaced: a notebook cannot rewrite the kit's words in place.
         raise AttributeError("a Text cannot be changed")
+
+    @property
+    def en(self) -> str:
+        return self[0]
+
+    @property
+    def ko(self) -> str:
+        return self[1]
 
     def in_language(self, language: str) -> str:
         return getattr(self, checked(language))
@@ -88,11 +105,43 @@ class Text:
     def __repr__(self) -> str:
         return f"Text(en={self.en!r}, ko={self.ko!r})"
 
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Text) and (self.en, self.ko) == (other.en, other.ko)
+    def __bool__(self) -> bool:
+        return bool(self.en or self.ko)
+
+    def format(self, *args, **kwargs) -> Text:
+        """Both texts filled in, each with the same language's texts of any :class:`Text` given:
+        a message built from pieces before anyone knows who will read it (a student or a TA)."""
+        def filled(language: str) -> str:
+            def part(value):
+                return value.in_language(language) if isinstance(value, Text) else value
+            return getattr(self, language).format(*map(part, args), **{k: part(v) for k, v in kwargs.items()})
+        return Text(filled("en"), filled("ko"))
+
+    def __eq__(self, other) -> bool:  # a Text equals a Text, never a plain tuple of its strings
+        return isinstance(other, Text) and tuple.__eq__(self, other)
+
+    def __ne__(self, other) -> bool:
+        return not self == other
 
     def __hash__(self) -> int:
-        return hash((self.en, self.ko))
+        return tuple.__hash__(self)
+
+
+EMPTY = Text("", "")
+
+
+def as_text(value: Text | str | None) -> Text:
+    """``value`` as a :class:`Text`: a plain string (a file name, nbgrader's own error) reads the
+    same in every language."""
+    if isinstance(value, Text):
+        return value
+    return Text(value, value) if value else EMPTY
+
+
+def joined(separator: str, parts) -> Text:
+    """The non-empty ``parts`` (texts or plain strings) joined, in every language."""
+    texts = [as_text(p) for p in parts if p]
+    return Text(separator.join(t.en for t in texts), separator.join(t.ko for t in texts))
 
 
 def say(en: str, ko: str) -> str:

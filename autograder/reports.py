@@ -15,19 +15,38 @@ import warnings
 from pathlib import Path
 from urllib.parse import quote
 
-from autograder.results import GRADED, SubmissionResult, isolation_summary
+from autograder.language import Text
+from autograder.results import FAILED, GRADED, REJECTED, SubmissionResult, isolation_summary
 
 CSV_COLUMNS = ["student_id", "file", "status", "autograded_score", "autograded_max",
                "manual_max", "failed_tests", "reason", "review", "isolation"]
 REVIEW = "flagged"  # the review column of a flagged submission: its score stands until a TA looks
 
-TABLE_HEADER = ("student", "file", "status", "points", "failed tests / reason")
-ALL_FAILED = "all {count} tests failed"
-SOME_FAILED = "{count} of {total} {tests} failed: {names}"
+# The TA's reports (the terminal table, summary.html, grades.csv's reason column) speak the TA's
+# language: English unless `grade --language` says otherwise. The CSV's columns and codes stay as
+# they are, for the programs that read them.
+TABLE_HEADER = (Text("student", "학생"), Text("file", "파일"), Text("status", "상태"),
+                Text("points", "점수"), Text("failed tests / reason", "실패한 테스트 / 사유"))
+STATUS = {GRADED: Text("graded", "채점됨"), REJECTED: Text("rejected", "반려"),
+          FAILED: Text("failed", "채점 실패")}
+ALL_FAILED = Text("all {count} tests failed", "테스트 {count}개 모두 실패")
+SOME_FAILED = Text("{count} of {total} tests failed: {names}", "테스트 {total}개 중 {count}개 실패: {names}")
+ONE_OF_ONE_FAILED = Text("{count} of {total} test failed: {names}", "테스트 {total}개 중 {count}개 실패: {names}")
+TOTAL = Text("{count} submission(s): {graded} graded, {not_graded} not graded.",
+             "제출물 {count}개: 채점 {graded}개, 미채점 {not_graded}개.")
+BY_HAND = Text("Written answers ({points} points) are graded by hand in formgrader.",
+               "서술형 답안({points}점)은 formgrader에서 직접 채점합니다.")
+MISSING_PROTECTIONS = Text(
+    "This machine could not give every run all of its protections; missing: {missing}. Grade as root on Linux for "
+    "every protection (the isolation column says which runs lacked one).",
+    "이 머신에서는 일부 실행에 보호 장치를 모두 적용하지 못했습니다. 빠진 항목: {missing}. 모든 보호 장치를 적용하려면 Linux에서 root로 채점하세요(어느 실행에 빠진 항목이 있는지는 격리 "
+    "열에 나옵니다).")
+NOT_GRADED_OUTPUT = Text("Not graded: {reason}", "채점되지 않음: {reason}")
 # Narrower than this, the last column goes on lines of its own under its row.
 NARROWEST_LAST_COLUMN = 24
 MOST_LINES = 4  # of one row's last column in a terminal; the reports hold the whole text
-CUT_SHORT = "(… cut short here: grades.csv and summary.html hold the whole text.)"
+CUT_SHORT = Text("(… cut short here: grades.csv and summary.html hold the whole text.)",
+                 "(… 여기서 생략: 전체 내용은 grades.csv와 summary.html에 있습니다.)")
 # The summary page: notes longer than NOTE_CHARS open on a click, and so do lists of more than
 # SHOWN_TESTS lost tests; the time histogram has at most TIME_BINS bars, whatever the class size.
 NOTE_CHARS = 90
@@ -39,16 +58,20 @@ def _points(x: float) -> str:
     return f"{x:g}"
 
 
-def failed_tests_line(result: SubmissionResult) -> str:
+def failed_tests_line(result: SubmissionResult, language: str = "en") -> str:
     """The tests a graded submission failed, as the terminal says them (counts, never points)."""
     failed = result.failed_tests if result.status == GRADED else []
     total = len(result.tests)
     if not failed:
         return ""
     if len(failed) == total > 1:
-        return ALL_FAILED.format(count=total)
-    return SOME_FAILED.format(count=len(failed), total=total, tests="test" if total == 1 else "tests",
-                              names=", ".join(t.grade_id for t in failed))
+        return ALL_FAILED.in_language(language).format(count=total)
+    return (ONE_OF_ONE_FAILED if total == 1 else SOME_FAILED).in_language(language).format(
+        count=len(failed), total=total, names=", ".join(t.grade_id for t in failed))
+
+
+def status_word(result: SubmissionResult, language: str = "en") -> str:
+    return STATUS[result.status].in_language(language) if result.status in STATUS else result.status
 
 
 def _columns(text: str) -> int:
@@ -56,17 +79,18 @@ def _columns(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def score_table(results: list[SubmissionResult], width: int | None = None) -> str:
-    """One line per submission: points, the tests it failed, or why it was not graded.
+def score_table(results: list[SubmissionResult], width: int | None = None, language: str = "en") -> str:
+    """One line per submission: points, the tests it failed, or why it was not graded, in the
+    TA's ``language``.
 
     With ``width`` (the terminal's columns), the last column wraps under itself so that no line is
     wider; without, each row is one line, whatever its length (for a file or a pipe).
     """
-    rows = [TABLE_HEADER]
+    rows = [tuple(h.in_language(language) for h in TABLE_HEADER)]
     for r in results:
         score = f"{_points(r.score)} / {_points(r.max_score)}" if r.status == GRADED else "-"
-        detail = "; ".join(x for x in (failed_tests_line(r), r.reason) if x)
-        rows.append((r.student_id, r.file, r.status, score, detail))
+        detail = "; ".join(x for x in (failed_tests_line(r, language), r.reason.in_language(language)) if x)
+        rows.append((r.student_id, r.file, status_word(r, language), score, detail))
     widths = [max(_columns(row[i]) for row in rows) for i in range(4)]
     indent = sum(widths) + 2 * len(widths)
     usable = width - 1 if width else None  # the last column of a terminal is left free: no wrap there
@@ -78,7 +102,7 @@ def score_table(results: list[SubmissionResult], width: int | None = None) -> st
             continue
         beside = usable - indent >= NARROWEST_LAST_COLUMN
         room, margin = (usable - indent, " " * indent) if beside else (usable - 4, " " * 4)
-        wrapped = textwrap.wrap(row[4], room, break_on_hyphens=False)
+        wrapped = _wrap(row[4], room)
         if len(wrapped) > MOST_LINES:
             cut, wrapped = True, wrapped[:MOST_LINES]
             wrapped[-1] = textwrap.shorten(wrapped[-1], room - 2, placeholder="") + " …"
@@ -86,26 +110,41 @@ def score_table(results: list[SubmissionResult], width: int | None = None) -> st
         lines += [margin + line for line in (wrapped[1:] if beside else wrapped)]
     lines.insert(1, "-" * min(usable or 120, max(_columns(line.rstrip()) for line in lines)))
     if cut:
-        lines += textwrap.wrap(CUT_SHORT, usable)
+        lines += _wrap(CUT_SHORT.in_language(language), usable)
     graded = [r for r in results if r.status == GRADED]
     manual = max((r.manual_max for r in results), default=0)
-    by_hand = f" Written answers ({_points(manual)} points) are graded by hand in formgrader." if manual else ""
-    total = (f"{len(results)} submission(s): {len(graded)} graded, {len(results) - len(graded)} not graded."
-             + by_hand)
-    lines += ["", *(textwrap.wrap(total, usable) if usable else [total])]
+    by_hand = " " + BY_HAND.in_language(language).format(points=_points(manual)) if manual else ""
+    total = TOTAL.in_language(language).format(count=len(results), graded=len(graded),
+                                                not_graded=len(results) - len(graded)) + by_hand
+    lines += ["", *(_wrap(total, usable) if usable else [total])]
     return "\n".join(line.rstrip() for line in lines)
 
 
-def missing_protections(results: list[SubmissionResult]) -> str:
+def _wrap(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` terminal columns (Hangul takes two each)."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and _columns(candidate) > columns:
+            lines.append(line)
+            candidate = word
+        while _columns(candidate) > columns:  # a word longer than a line: cut it where it must be
+            cut = max(1, next(i for i in range(len(candidate), 0, -1) if _columns(candidate[:i]) <= columns))
+            lines.append(candidate[:cut])
+            candidate = candidate[cut:]
+        line = candidate
+    return lines + ([line] if line else [])
+
+
+def missing_protections(results: list[SubmissionResult], language: str = "en") -> str:
     """One sentence naming the protections some runs lacked on this machine, or ``""``."""
     missing = sorted({m for r in results for m in r.isolation_missing})
     if not missing:
         return ""
-    return (f"This machine could not give every run all of its protections; missing: {'; '.join(missing)}. "
-            "Grade as root on Linux for every protection (the isolation column says which runs lacked one).")
+    return MISSING_PROTECTIONS.in_language(language).format(missing="; ".join(missing))
 
 
-def write_grades_csv(results: list[SubmissionResult], path: Path) -> None:
+def write_grades_csv(results: list[SubmissionResult], path: Path, language: str = "en") -> None:
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
@@ -116,19 +155,20 @@ def write_grades_csv(results: list[SubmissionResult], path: Path) -> None:
                 "autograded_max": _points(r.max_score) if r.status == GRADED else "",
                 "manual_max": _points(r.manual_max) if r.status == GRADED else "",
                 "failed_tests": " ".join(t.grade_id for t in r.failed_tests),
-                "reason": r.reason,
+                "reason": r.reason.in_language(language),
                 "review": REVIEW if r.flagged else "",
                 "isolation": isolation_summary(r),
             })
 
 
-def validation_report(result: SubmissionResult) -> str:
-    """Every test with PASS/FAIL, points and, for a failure, its message."""
+def validation_report(result: SubmissionResult, language: str = "en") -> str:
+    """Every test with PASS/FAIL, points and, for a failure, its message; the kit's notes in ``language``."""
+    reason = result.reason.in_language(language)
     if result.status != GRADED:
-        return f"{result.file}: {result.status}: {result.reason}"
+        return f"{result.file}: {result.status}: {reason}"
     lines = [f"{result.file}: {_points(result.score)} / {_points(result.max_score)} autograded points"]
-    if result.reason:
-        lines.append(f"note: {result.reason}")
+    if reason:
+        lines.append(f"note: {reason}")
     for t in result.tests:
         mark = "PASS" if t.passed else "FAIL"
         lines.append(f"  {mark}  {t.grade_id:<28} {_points(t.score)}/{_points(t.points)}")
@@ -150,11 +190,11 @@ def gradescope_result(r: SubmissionResult, hidden_messages: str = "shown", langu
     ``hidden_messages`` is "hidden"), or, for a hand-in that could not be graded, why; the kit's
     own words in the student's ``language``."""
     if r.status != GRADED:
-        return {"score": 0, "output": f"Not graded: {r.reason}", "tests": []}
+        return {"score": 0, "output": NOT_GRADED_OUTPUT.format(reason=r.reason).in_language(language), "tests": []}
     return {
         "score": r.score,
         "execution_time": round(r.seconds or 0.0, 2),
-        "output": r.reason,
+        "output": r.reason.in_language(language),
         "extra_data": {"flagged_for_review": r.flagged},
         "tests": [{"name": t.grade_id, "score": t.score, "max_score": t.points,
                    "status": "passed" if t.passed else "failed",
@@ -180,12 +220,59 @@ def _figure_html(fig, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
-def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
+CHART = {
+    "scores_x": Text("autograded points (of {top:g})", "자동 채점 점수 (만점 {top:g})"),
+    "submissions": Text("submissions", "제출물 수"),
+    "scores_title": Text("Scores: median {median:g} of {top:g}", "점수: 중앙값 {median:g} / {top:g}"),
+    "scores_alt": Text("Histogram of the autograded scores", "자동 채점 점수 히스토그램"),
+    "pass_x": Text("share of the {count} graded submissions that pass", "통과 비율 (채점된 제출물 {count}개 중)"),
+    "pass_title": Text("Pass rate per test", "테스트별 통과율"),
+    "pass_alt": Text("Pass rate of each test", "각 테스트의 통과율"),
+    "over": Text("{count} over {cap:.0f} s", "{cap:.0f}초 초과 {count}개"),
+    "time_x": Text("seconds a notebook ran", "노트북 실행 시간 (초)"),
+    "time_title": Text("Time per submission: median {median:.0f} s (dashed), slowest {slowest:.0f} s",
+                       "제출물별 실행 시간: 중앙값 {median:.0f}초 (점선), 최장 {slowest:.0f}초"),
+    "time_alt": Text("Histogram of the time each submission ran", "제출물별 실행 시간 히스토그램"),
+}
+# Fonts that draw Hangul, looked for when the charts speak Korean; without one, they stay in English
+# (matplotlib's own font has no Hangul: the words would be boxes).
+HANGUL_FONTS = ("NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK JP", "Malgun Gothic",
+                "AppleGothic", "UnDotum", "Baekmuk Gulim")
+
+
+def hangul_font() -> str | None:
+    """The name of an installed font that draws Hangul, or ``None``."""
+    from matplotlib import font_manager
+
+    def known() -> str | None:
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        return next((name for name in HANGUL_FONTS if name in installed), None)
+
+    if known() is None:  # installed after matplotlib cached its list of fonts: look on disk
+        files = {name.replace(" ", "").lower() for name in HANGUL_FONTS}
+        for path in font_manager.findSystemFonts():
+            if Path(path).stem.lower() in files:
+                font_manager.fontManager.addfont(path)
+    return known()
+
+
+def summary_figures(graded: list[SubmissionResult], language: str = "en") -> list[tuple[str, object]]:
     """The summary page's charts as ``(description, matplotlib figure)``: the score histogram,
     the pass rate per test and the distribution of the time per submission; three pictures,
-    whatever the size of the class. The caller closes the figures."""
+    whatever the size of the class, labelled in ``language`` (English where no installed font
+    draws its script). The caller closes the figures."""
     import matplotlib
     matplotlib.use("Agg")
+
+    font = hangul_font() if language == "ko" else None
+    drawn = language if language == "en" or font else "en"
+    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"]} if font else {}):
+        return _figures(graded, lambda key, **values: CHART[key].in_language(drawn).format(**values),
+                        lambda key, **values: CHART[key].in_language(language).format(**values))
+
+
+def _figures(graded: list[SubmissionResult], label, alt) -> list[tuple[str, object]]:
+    """The charts, their words from ``label`` (drawn) and ``alt`` (the page's description)."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
@@ -200,10 +287,10 @@ def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
     ax.set_xlim(-0.5, top + 0.5)
     count_axis(ax.xaxis)
     count_axis(ax.yaxis)
-    ax.set_xlabel(f"autograded points (of {top:g})")
-    ax.set_ylabel("submissions")
-    ax.set_title(f"Scores: median {statistics.median(scores):g} of {top:g}")
-    figures.append(("Histogram of the autograded scores", fig))
+    ax.set_xlabel(label("scores_x", top=top))
+    ax.set_ylabel(label("submissions"))
+    ax.set_title(label("scores_title", median=statistics.median(scores), top=top))
+    figures.append((alt("scores_alt"), fig))
 
     names = [t.grade_id for t in graded[0].tests]
     rates = [sum(r.test(n).passed for r in graded) / len(graded) for n in names]
@@ -213,9 +300,9 @@ def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
     ax.set_xlim(0, 1.12)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel(f"share of the {len(graded)} graded submissions that pass")
-    ax.set_title("Pass rate per test")
-    figures.append(("Pass rate of each test", fig))
+    ax.set_xlabel(label("pass_x", count=len(graded)))
+    ax.set_title(label("pass_title"))
+    figures.append((alt("pass_alt"), fig))
 
     seconds = [r.seconds for r in graded if r.seconds is not None]
     if seconds:
@@ -232,15 +319,15 @@ def summary_figures(graded: list[SubmissionResult]) -> list[tuple[str, object]]:
                                 edgecolor="white")
         if over:
             patches[-1].set_facecolor("#6b1d1f")
-            ax.annotate(f"{len(over)} over {cap:.0f} s", (edges[-1], len(over)), xytext=(0, 3),
+            ax.annotate(label("over", count=len(over), cap=cap), (edges[-1], len(over)), xytext=(0, 3),
                         textcoords="offset points", ha="right", va="bottom", fontsize=8)
         median = statistics.median(seconds)
         ax.axvline(median, color="#333333", linestyle="--", linewidth=1)
         count_axis(ax.yaxis)
-        ax.set_xlabel("seconds a notebook ran")
-        ax.set_ylabel("submissions")
-        ax.set_title(f"Time per submission: median {median:.0f} s (dashed), slowest {max(seconds):.0f} s")
-        figures.append(("Histogram of the time each submission ran", fig))
+        ax.set_xlabel(label("time_x"))
+        ax.set_ylabel(label("submissions"))
+        ax.set_title(label("time_title", median=median, slowest=max(seconds)))
+        figures.append((alt("time_alt"), fig))
     return figures
 
 
@@ -254,22 +341,65 @@ def warm_charts() -> None:
     plt.close(fig)
 
 
-def _charts(graded: list[SubmissionResult]) -> list[str]:
+def _charts(graded: list[SubmissionResult], language: str) -> list[str]:
     import matplotlib.pyplot as plt
 
     pictures = []
-    for alt, fig in summary_figures(graded):
+    for alt, fig in summary_figures(graded, language):
         pictures.append(_figure_html(fig, alt))
         plt.close(fig)
     return pictures
 
 
-def _slowest(graded: list[SubmissionResult], count: int = 5) -> str:
+PAGE = {
+    "title": Text("Class summary", "수강생 전체 요약"),
+    "counts": Text("{count} submission(s): {graded} graded, {not_graded} not graded",
+                   "제출물 {count}개: 채점 {graded}개, 미채점 {not_graded}개"),
+    "counts_flagged": Text(", {flagged} flagged for review", ", 검토 대상 {flagged}개"),
+    "review_heading": Text("Flagged for review ({count})", "검토 대상 ({count})"),
+    "review_intro": Text("Their code reaches for the grader's own tools; each keeps the score it computed until you "
+                         "have looked. Why, with cell and line:",
+                         "아래 제출물의 코드는 채점기 자체의 도구에 손을 댑니다. 직접 확인하기 전까지는 계산된 점수가 그대로 유지됩니다. 셀과 줄 번호별 사유:"),
+    "review_mark": Text("review", "검토"),
+    "similarity_link": Text("Similarity between hand-ins", "제출물 간 유사도"),
+    "similarity_pairs": Text("{count} pair(s) to read", "확인할 쌍 {count}개"),
+    "similarity_none": Text("no pair flagged", "표시된 쌍 없음"),
+    "similarity_never": Text("(it never changes a score)", "(점수에는 영향을 주지 않습니다)"),
+    "roster_heading": Text("Roster", "수강생 명단"),
+    "slowest": Text("Slowest: {list}.", "실행 시간이 가장 긴 제출물: {list}."),
+    "every_heading": Text("Every submission", "전체 제출물"),
+    "every_intro": Text("A score opens the student's feedback page; a note or a list of tests cut short opens on a "
+                        "click.", "점수를 클릭하면 학생의 피드백 페이지가 열립니다. 잘려 보이는 비고나 테스트 목록은 클릭하면 전체가 펼쳐집니다."),
+    "columns": (Text("student", "학생"), Text("file", "파일"), Text("status", "상태"),
+                Text("autograded", "자동 채점"), Text("tests lost", "실패한 테스트"),
+                Text("notes", "비고"), Text("isolation", "격리")),
+    "isolation_note": Text("isolation: the protections a run got under the kit's grader (<i>all</i>, or what this "
+                           "machine could not give it); <i>none</i> under plain nbgrader.",
+                           "격리: 이 키트의 채점기로 실행했을 때 적용된 보호 장치입니다(<i>전체</i>, 또는 이 머신에서 적용하지 못한 항목). 일반 nbgrader로 채점하면 "
+                           "<i>없음</i>으로 표시됩니다."),
+    "lost_all": Text("all {count}", "{count}개 전부"),
+    "lost_more": Text("{shown} and {more} more", "{shown} 외 {more}개"),
+    "isolation_all": Text("all", "전체"),
+    "isolation_none": Text("none", "없음"),
+    "isolation_missing": Text("missing: {missing}", "빠진 항목: {missing}"),
+}
+
+
+def _slowest(graded: list[SubmissionResult], language: str, count: int = 5) -> str:
     timed = sorted((r for r in graded if r.seconds is not None), key=lambda r: -r.seconds)[:count]
     if not timed:
         return ""
-    return ("<p>Slowest: " + ", ".join(f"{html.escape(r.student_id)} ({r.seconds:.0f} s)" for r in timed)
-            + ".</p>")
+    listed = ", ".join(f"{html.escape(r.student_id)} ({r.seconds:.0f} s)" for r in timed)
+    return f"<p>{PAGE['slowest'].in_language(language).format(list=listed)}</p>"
+
+
+def _isolation(r: SubmissionResult, language: str) -> str:
+    """:func:`isolation_summary`'s words in ``language`` (the protections' own names stay as they are)."""
+    if r.status != GRADED:
+        return ""
+    if r.isolation_missing:
+        return PAGE["isolation_missing"].in_language(language).format(missing="; ".join(r.isolation_missing))
+    return PAGE["isolation_all" if r.isolation else "isolation_none"].in_language(language)
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -282,13 +412,14 @@ def _shortened(text: str, limit: int) -> str:
             f"{html.escape(text)}</details>")
 
 
-def _tests_lost(r: SubmissionResult) -> str:
+def _tests_lost(r: SubmissionResult, language: str) -> str:
     failed = [t.grade_id for t in r.failed_tests] if r.status == GRADED else []
     if len(failed) == len(r.tests) > 1:
-        return f"all {len(failed)}"
+        return PAGE["lost_all"].in_language(language).format(count=len(failed))
     if len(failed) <= SHOWN_TESTS:
         return html.escape(", ".join(failed))
-    start = ", ".join(failed[:SHOWN_TESTS]) + f" and {len(failed) - SHOWN_TESTS} more"
+    start = PAGE["lost_more"].in_language(language).format(shown=", ".join(failed[:SHOWN_TESTS]),
+                                                            more=len(failed) - SHOWN_TESTS)
     return f"<details><summary><span>{html.escape(start)}</span></summary>{html.escape(', '.join(failed))}</details>"
 
 
@@ -300,52 +431,57 @@ def _score_cell(r: SubmissionResult, feedback_pages: dict[str, str]) -> str:
     return f'<a href="{html.escape(quote(page))}">{score}</a>' if page else score
 
 
-STYLE = ("body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ddd;padding:4px 8px;"
-         "text-align:left;vertical-align:top}table{border-collapse:collapse}th{position:sticky;top:0;"
-         "background:#fff}tr.flagged{background:#fff3cd}.warn{color:#8a4b00}td.notes{max-width:36em}"
-         "summary{cursor:pointer}details[open]>summary>span{display:none}"
+# keep-all: Korean words wrap at spaces, as English ones do, not between any two syllables.
+STYLE = ("body{font-family:sans-serif;margin:2em;word-break:keep-all}td,th{border-bottom:1px solid #ddd;"
+         "padding:4px 8px;text-align:left;vertical-align:top}table{border-collapse:collapse}th{position:sticky;"
+         "top:0;background:#fff;white-space:nowrap}tr.flagged{background:#fff3cd}.warn{color:#8a4b00}"
+         "td.notes{max-width:36em}summary{cursor:pointer}details[open]>summary>span{display:none}"
          ".charts{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}")
 
 
 def write_summary(results: list[SubmissionResult], path: Path, title: str = "",
                   feedback_pages: dict[str, str] | None = None, notes: list[str] = (),
-                  similar: int | None = None) -> None:
+                  similar: int | None = None, language: str = "en") -> None:
     """A page a TA opens in a browser: score histogram, pass rate per test, time per submission,
     and one row per submission, whose score links to the student's feedback page
     (``feedback_pages``: student id -> the page's path relative to ``path``). With ``similar`` (the
-    number of pairs the similarity report flags), a line links to similarity.html beside it."""
+    number of pairs the similarity report flags), a line links to similarity.html beside it. The
+    page's words are in the TA's ``language``; the review flags name code, in English."""
+    def word(key: str, **values) -> str:
+        return PAGE[key].in_language(language).format(**values)
+
     feedback_pages = feedback_pages or {}
     graded = [r for r in results if r.status == GRADED]
-    figures = _charts(graded) if graded else []
+    figures = _charts(graded, language) if graded else []
     # Flagged submissions first: their scores stand until a TA has looked.
     ordered = sorted(results, key=lambda r: not r.flagged)
+    mark = f" · <b>{word('review_mark')}</b>"
     rows = "".join(
         f"<tr{' class=flagged' if r.flagged else ''}><td>{html.escape(r.student_id)}</td><td>{html.escape(r.file)}</td>"
-        f"<td>{r.status}{' · <b>review</b>' if r.flagged else ''}</td><td>{_score_cell(r, feedback_pages)}</td>"
-        f"<td>{_tests_lost(r)}</td><td class=notes>{_shortened(r.reason, NOTE_CHARS)}</td>"
-        f"<td>{html.escape(isolation_summary(r))}</td></tr>" for r in ordered)
+        f"<td>{html.escape(status_word(r, language))}{mark if r.flagged else ''}</td>"
+        f"<td>{_score_cell(r, feedback_pages)}</td><td>{_tests_lost(r, language)}</td>"
+        f"<td class=notes>{_shortened(r.reason.in_language(language), NOTE_CHARS)}</td>"
+        f"<td>{html.escape(_isolation(r, language))}</td></tr>" for r in ordered)
     flagged = [r for r in results if r.flagged]
-    review = (f"<h2>Flagged for review ({len(flagged)})</h2><p>Their code reaches for the grader's own tools; "
-              "each keeps the score it computed until you have looked. Why, with cell and line:</p><ul>"
+    review = (f"<h2>{word('review_heading', count=len(flagged))}</h2><p>{word('review_intro')}</p><ul>"
               + "".join(f"<li><b>{html.escape(r.student_id)}</b>: {html.escape('; '.join(r.flags))}</li>"
                         for r in flagged) + "</ul>") if flagged else ""
     heading = f": {html.escape(title)}" if title else ""
-    missing = missing_protections(results)
+    missing = missing_protections(results, language)
     isolation = f"<p class=warn>{html.escape(missing)}</p>" if missing else ""
     # What the roster said (autograder.lms): students with no hand-in, hand-ins not on it.
-    roster = ("<h2>Roster</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in notes) + "</ul>") \
-        if notes else ""
+    roster = (f"<h2>{word('roster_heading')}</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in notes)
+              + "</ul>") if notes else ""
+    pairs = f"<b>{word('similarity_pairs', count=similar)}</b>" if similar else word("similarity_none")
     alike = "" if similar is None else (
-        f"<p><a href='similarity.html'>Similarity between hand-ins</a>: "
-        f"{f'<b>{similar} pair(s) to read</b>' if similar else 'no pair flagged'} (it never changes a score).</p>")
+        f"<p><a href='similarity.html'>{word('similarity_link')}</a>: {pairs} {word('similarity_never')}.</p>")
+    counts = word("counts", count=len(results), graded=len(graded), not_graded=len(results) - len(graded)) \
+        + (word("counts_flagged", flagged=len(flagged)) if flagged else "")
+    columns = "".join(f"<th>{c.in_language(language)}</th>" for c in PAGE["columns"])
     path.write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Class summary{heading}</title>"
+        f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'><title>{word('title')}{heading}</title>"
         f"<style>{STYLE}</style></head><body>"
-        f"<h1>Class summary{heading}</h1><p>{len(results)} submission(s): {len(graded)} graded, "
-        f"{len(results) - len(graded)} not graded{f', {len(flagged)} flagged for review' if flagged else ''}.</p>"
-        f"{isolation}{roster}{review}{alike}<div class=charts>{''.join(figures)}</div>{_slowest(graded)}"
-        "<h2>Every submission</h2><p>A score opens the student's feedback page; a note or a list of tests "
-        "cut short opens on a click.</p><table><tr><th>student</th><th>file</th><th>status</th><th>autograded</th>"
-        f"<th>tests lost</th><th>notes</th><th>isolation</th></tr>{rows}</table>"
-        "<p>isolation: the protections a run got under the kit's grader (<i>all</i>, or what this machine "
-        "could not give it); <i>none</i> under plain nbgrader.</p></body></html>")
+        f"<h1>{word('title')}{heading}</h1><p>{counts}.</p>"
+        f"{isolation}{roster}{review}{alike}<div class=charts>{''.join(figures)}</div>{_slowest(graded, language)}"
+        f"<h2>{word('every_heading')}</h2><p>{word('every_intro')}</p><table><tr>{columns}</tr>{rows}</table>"
+        f"<p>{word('isolation_note')}</p></body></html>")

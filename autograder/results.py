@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from autograder.course import Course
+from autograder.language import EMPTY, Text, as_text, joined
 from autograder.notebooks import grade_id, is_autograded_test, read_written
 from autograder.submissions import Submission
 
@@ -21,10 +22,14 @@ if TYPE_CHECKING:  # nbgrader (and its preprocessors) is imported where a gradeb
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 GRADED, REJECTED, FAILED = "graded", "rejected", "failed"
-NOT_GRADED = ("nbgrader could not grade this notebook{detail}. It is kept in submitted/; "
-              "see nbgrader.log in the output folder.")
-STDERR_MESSAGE = "The cell wrote to stderr, which scores 0 in nbgrader: {text}"
-BARE_ASSERT = "A public assert failed (AssertionError with no message)."
+NOT_GRADED = Text("nbgrader could not grade this notebook{detail}. It is kept in submitted/; "
+                  "see nbgrader.log in the output folder.",
+                  "nbgrader가 이 노트북을 채점하지 못했습니다{detail}. 노트북은 submitted/에 보관되어 있습니다. 출력 폴더의 nbgrader.log를 확인하세요.")
+# A test cell's message when the kit, not the cell, has to say what went wrong: in the student's language.
+STDERR_MESSAGE = Text("The cell wrote to stderr, which scores 0 in nbgrader: {text}",
+                      "셀이 stderr에 출력했습니다. nbgrader에서는 이 경우 0점 처리됩니다: {text}")
+BARE_ASSERT = Text("A public assert failed (AssertionError with no message).",
+                   "공개 assert가 실패했습니다(메시지 없는 AssertionError).")
 
 
 @dataclass(frozen=True)
@@ -49,13 +54,18 @@ class SubmissionResult:
     max_score: float = 0.0
     manual_max: float = 0.0
     tests: tuple[TestResult, ...] = field(default_factory=tuple)
-    reason: str = ""
+    # Why it was not graded, or what else to know, in every language: a student's results speak
+    # the student's, the reports the TA's. A plain string given here reads the same in both.
+    reason: Text = EMPTY
     seconds: float | None = None        # time the notebook ran in a worker
     peak_rss_mb: float | None = None
     flags: tuple[str, ...] = ()         # why a TA should review it (the score stands as computed)
     isolation: tuple[str, ...] = ()          # protections its run got (the kit's engine only)
     isolation_missing: tuple[str, ...] = ()  # protections its run did not get
     written_score: float | None = None  # the written answers' points, once a TA has graded them all
+
+    def __post_init__(self):
+        object.__setattr__(self, "reason", as_text(self.reason))
 
     def test(self, gid: str) -> TestResult:
         return next(t for t in self.tests if t.grade_id == gid)
@@ -69,18 +79,19 @@ class SubmissionResult:
         return bool(self.flags)
 
 
-def cell_message(cell) -> str:
-    """What a test cell told the student: its error, or its stderr output."""
+def cell_message(cell, language: str = "en") -> str:
+    """What a test cell told the student: its error, or its stderr output (the kit's words around
+    it in the student's ``language``)."""
     for output in cell.get("outputs", []):
         if output.output_type == "error":
             if output.ename == "CheckFailed":
                 return output.evalue
             if output.ename == "AssertionError" and not output.evalue:
-                return BARE_ASSERT
+                return BARE_ASSERT.in_language(language)
             return _ANSI.sub("", f"{output.ename}: {output.evalue}")
     for output in cell.get("outputs", []):
         if output.output_type == "stream" and output.name == "stderr":
-            return STDERR_MESSAGE.format(text=output.text.strip()[:300])
+            return STDERR_MESSAGE.in_language(language).format(text=output.text.strip()[:300])
     return ""
 
 
@@ -94,16 +105,18 @@ def _messages(course: Course, student: str) -> dict[str, tuple[str, bool]]:
     path = course.autograded_notebook(student)
     if not path.exists():
         return {}
-    return {grade_id(c): (cell_message(c), _from_hidden(c)) for c in read_written(path).cells
+    language = course.student_language
+    return {grade_id(c): (cell_message(c, language), _from_hidden(c)) for c in read_written(path).cells
             if is_autograded_test(c)}
 
 
 _EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Mismatch)\b.*")
-CELL_METADATA = ("a cell's nbgrader metadata is broken or not the assignment's (often a cell pasted from another "
-                 "notebook); copy the answers into a fresh copy of the released notebook")
+CELL_METADATA = Text("a cell's nbgrader metadata is broken or not the assignment's (often a cell pasted from another "
+                     "notebook); copy the answers into a fresh copy of the released notebook",
+                     "셀의 nbgrader 메타데이터가 손상되었거나 이 과제의 것이 아닙니다(다른 노트북에서 붙여 넣은 셀인 경우가 많습니다). 배포된 노트북의 새 사본에 답을 옮겨 적으세요")
 
 
-def _log_error_for(log: str, student: str) -> str:
+def _log_error_for(log: str, student: str) -> Text:
     """`` (the exception nbgrader raised for ``student``)``, found in the autograde log."""
     lines = [_ANSI.sub("", ln) for ln in log.splitlines()]
     for i, line in enumerate(lines):
@@ -118,15 +131,15 @@ def _log_error_for(log: str, student: str) -> str:
                 detail = exceptions[-1][:200]
                 if "nbgrader" in "".join(block) and any(k in detail for k in ("grade_id", "ValidationError",
                                                                                "metadata", "schema")):
-                    detail += f": {CELL_METADATA}"
-                return f" ({detail})"
+                    return Text(" ({}: {})", " ({}: {})").format(detail, CELL_METADATA)
+                return as_text(f" ({detail})")
     errors = [ln for ln in lines if "ERROR" in ln or "Error" in ln]
     mine = [ln for ln in errors if f"/{student}/" in ln] or errors
-    return f" ({mine[-1].strip()[:200]})" if mine else ""
+    return as_text(f" ({mine[-1].strip()[:200]})" if mine else "")
 
 
 def rejected(submission: Submission) -> SubmissionResult:
-    return SubmissionResult(submission.student_id, submission.path.name, REJECTED, reason=submission.problem or "")
+    return SubmissionResult(submission.student_id, submission.path.name, REJECTED, reason=submission.problem or EMPTY)
 
 
 def read_result(course: Course, submission: Submission, autograde_log: str = "") -> SubmissionResult:
@@ -193,19 +206,20 @@ def _result(gb: Gradebook, course: Course, submission: Submission, names: tuple[
         if written and not any(grade.needs_manual_grade for grade in written) else None
     return SubmissionResult(student, submission.path.name, GRADED, float(graded.code_score),
                             float(graded.max_code_score), float(manual_max), tuple(tests),
-                            reason=submission.note or "", written_score=written_score)
+                            reason=submission.note or EMPTY, written_score=written_score)
 
 
-FLAGGED = "flagged for review: {flags}"
+FLAGGED = Text("flagged for review: {flags}", "검토 대상으로 표시됨: {flags}")
+STOPPED_EARLY = Text("Stopped early: {why}", "중간에 중단됨: {why}")
 
 
 def with_run(result: SubmissionResult, record) -> SubmissionResult:
     """The result with what the worker saw: time, memory, why a notebook stopped early, and
     what flags it for review (its score stands; a TA decides)."""
-    stopped = record.stopped and f"Stopped early: {record.stopped}"
+    stopped = record.stopped and STOPPED_EARLY.format(why=record.stopped)
     flags = tuple(record.flags)
     flagged = flags and FLAGGED.format(flags="; ".join(flags))
-    reason = "; ".join(x for x in (flagged, result.reason, stopped, *record.notes) if x)
+    reason = joined("; ", (flagged, result.reason, stopped, *record.notes))
     got = record.isolation if isinstance(record.isolation, dict) else {}
     return replace(result, seconds=record.seconds, peak_rss_mb=record.peak_rss_mb, reason=reason, flags=flags,
                    isolation=tuple(got.get("applied", ())), isolation_missing=tuple(got.get("missing", ())))

@@ -14,19 +14,34 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-NOT_A_NOTEBOOK = "not a notebook: the file must be the assignment's .ipynb (got '{suffix}')."
-NOT_JSON = ("not a readable notebook ({error}). Download it again from Jupyter or Colab "
-            "with File > Download > .ipynb, and submit that file.")
-NO_ASSIGNMENT_CELLS = ("holds none of the assignment's graded cells: it is not the {notebook} "
-                       "notebook. Submit the notebook that was released, with your answers in it.")
-EMPTY_FOLDER = "the folder holds no .ipynb file."
-SEVERAL_NOTEBOOKS = "the folder holds several notebooks ({names}) and none is named {notebook}.ipynb."
-DUPLICATE_ID = "another submission already uses the student id '{student}' (from {other})."
-MISSING_CELLS_NOTE = "{count} test cell(s) were missing and were put back before grading: {ids}."
+from autograder.language import Text
+
+# Why a hand-in cannot be graded, and what was put right in one: the student reads these (their
+# Gradescope results) in the assignment's language, the TA (the reports) in theirs.
+NOT_A_NOTEBOOK = Text("not a notebook: the file must be the assignment's .ipynb (got '{suffix}').",
+                      "노트북이 아닙니다. 과제의 .ipynb 파일을 제출해야 합니다(받은 파일 형식: '{suffix}').")
+NOT_JSON = Text("not a readable notebook ({error}). Download it again from Jupyter or Colab "
+                "with File > Download > .ipynb, and submit that file.",
+                "읽을 수 있는 노트북이 아닙니다({error}). Jupyter나 Colab에서 File > Download > .ipynb로 다시 다운로드한 뒤, 그 파일을 제출하세요.")
+NOT_JSON_DETAIL = Text("it is not valid JSON: cut short, or not saved as .ipynb",
+                       "올바른 JSON이 아닙니다. 파일이 중간에 잘렸거나 .ipynb로 저장되지 않았습니다")
+NO_ASSIGNMENT_CELLS = Text("holds none of the assignment's graded cells: it is not the {notebook} "
+                           "notebook. Submit the notebook that was released, with your answers in it.",
+                           "과제의 채점 셀이 하나도 없습니다. 즉, {notebook} 노트북이 아닙니다. 배포된 노트북에 답을 작성해 제출하세요.")
+EMPTY_FOLDER = Text("the folder holds no .ipynb file.", "폴더에 .ipynb 파일이 없습니다.")
+SEVERAL_NOTEBOOKS = Text("the folder holds several notebooks ({names}) and none is named {notebook}.ipynb.",
+                         "폴더에 노트북이 여러 개 있는데({names}), 이름이 {notebook}.ipynb인 노트북이 없습니다.")
+DUPLICATE_ID = Text("another submission already uses the student id '{student}' (from {other}).",
+                    "학생 ID '{student}': 다른 제출물({other})에서 이미 사용 중인 ID입니다.")
+MISSING_CELLS_NOTE = Text("{count} test cell(s) were missing and were put back before grading: {ids}.",
+                          "테스트 셀 {count}개가 없어서 채점 전에 다시 넣었습니다: {ids}.")
+TOO_LARGE = Text("the file is larger than {limit} MB once unpacked ({size} MB); a notebook is far smaller. It was "
+                 "not unpacked: hand in the notebook itself, with its outputs cleared if they are huge.",
+                 "압축을 풀면 파일 크기가 {limit} MB를 넘습니다({size} MB). 노트북은 이보다 훨씬 작습니다. 압축을 풀지 않았으니 노트북 파일 자체를 제출하세요. 출력이 매우 "
+                 "크다면 출력을 지운 뒤 제출하세요.")
+# What the TA reads when the input as a whole is wrong: the command stops with these.
 BAD_ZIP = ("{name} is not a readable zip file ({error}). Download the submissions from the LMS again, "
            "or unpack them into a folder and grade the folder.")
-TOO_LARGE = ("the file is larger than {limit} MB once unpacked ({size} MB); a notebook is far smaller. It was not "
-             "unpacked: hand in the notebook itself, with its outputs cleared if they are huge.")
 ZIP_TOO_LARGE = ("{name} would unpack to {size} MB, more than the {limit} MB allowed for one batch. Unpack it "
                  "yourself and grade the folder, or grade it in parts.")
 WHAT_A_BATCH_HOLDS = "one .ipynb file or one folder per student, named by student id"
@@ -96,7 +111,7 @@ def _top_entries(members: list[zipfile.ZipInfo]) -> dict[str, bool]:
 
 
 def unpack(archive: Path, into: Path, entry_limit: int = ENTRY_LIMIT,
-           zip_limit: int = ZIP_LIMIT) -> tuple[Path, dict[str, str]]:
+           zip_limit: int = ZIP_LIMIT) -> tuple[Path, dict[str, Text]]:
     """An LMS download (a zip of one notebook or one folder per student) as a folder, and the
     hand-ins it did not unpack (``name -> why``), which the reports list like any other.
 
@@ -108,7 +123,7 @@ def unpack(archive: Path, into: Path, entry_limit: int = ENTRY_LIMIT,
     if into.exists():
         shutil.rmtree(into)
     into.mkdir(parents=True)
-    refused: dict[str, str] = {}
+    refused: dict[str, Text] = {}
     try:
         with zipfile.ZipFile(archive) as zipped:
             members = [m for m in zipped.infolist() if _inside(m.filename)]
@@ -146,8 +161,8 @@ def _inside(name: str) -> bool:
 class Submission:
     student_id: str
     path: Path
-    problem: str | None = None
-    note: str | None = None
+    problem: Text | None = None  # why it cannot be graded
+    note: Text | None = None     # what was put right before grading
 
     @property
     def gradable(self) -> bool:
@@ -170,7 +185,7 @@ def student_id_for(name: str) -> str:
     return cleaned
 
 
-def _notebook_in(folder: Path, notebook: str) -> tuple[Path | None, str | None]:
+def _notebook_in(folder: Path, notebook: str) -> tuple[Path | None, Text | None]:
     notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not notebooks:
         return None, EMPTY_FOLDER
@@ -182,7 +197,7 @@ def _notebook_in(folder: Path, notebook: str) -> tuple[Path | None, str | None]:
     return None, SEVERAL_NOTEBOOKS.format(names=", ".join(p.name for p in notebooks), notebook=notebook)
 
 
-def check_notebook(path: Path, test_ids: list[str], notebook: str) -> tuple[str | None, str | None]:
+def check_notebook(path: Path, test_ids: list[str], notebook: str) -> tuple[Text | None, Text | None]:
     """``(problem, note)`` for one notebook file against the assignment's test cell ids."""
     # Imported here: the command line checks its arguments with this module before it loads nbformat.
     import nbformat
@@ -194,7 +209,7 @@ def check_notebook(path: Path, test_ids: list[str], notebook: str) -> tuple[str 
     try:
         nb = nbformat.read(str(path), as_version=4)
     except (json.JSONDecodeError, UnicodeDecodeError, nbformat.reader.NotJSONError):
-        return NOT_JSON.format(error="it is not valid JSON: cut short, or not saved as .ipynb"), None
+        return NOT_JSON.format(error=NOT_JSON_DETAIL), None
     except Exception as error:  # noqa: BLE001 - any unreadable file is that student's problem
         return NOT_JSON.format(error=f"{type(error).__name__}: {str(error)[:200]}"), None
     present = {grade_id(c) for c in nb.cells if is_grade(c)}
@@ -206,7 +221,7 @@ def check_notebook(path: Path, test_ids: list[str], notebook: str) -> tuple[str 
 
 
 def collect(folder: Path, test_ids: list[str], notebook: str,
-            refused: dict[str, str] | None = None) -> list[Submission]:
+            refused: dict[str, Text] | None = None) -> list[Submission]:
     """One submission per entry of ``folder`` (a notebook file, or a student's folder), and one
     for each hand-in that ``refused`` says was not unpacked. ``test_ids`` and ``notebook`` (its
     name, without .ipynb) say what the assignment's notebook is."""

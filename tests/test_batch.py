@@ -120,7 +120,7 @@ def test_a_new_hand_in_is_never_graded_from_an_earlier_runs_notebook(tmp_path):
     code, second = _grade(folder, *common)
     assert "already graded by an earlier run" not in second
     row = next(line for line in second.splitlines() if line.startswith("kim "))
-    assert " failed " in row and CELL_METADATA[:40] in row, second
+    assert " failed " in row and CELL_METADATA.en[:40] in row, second
 
 
 def test_a_folder_that_is_not_a_course_is_refused_with_the_fix(tmp_path, capsys):

@@ -78,7 +78,7 @@ def test_the_untouched_release_earns_zero_and_is_graded_without_error(graded_exa
     ben = graded_examples.results["ben"]
     assert ben.status == "graded" and ben.score == 0 and ben.max_score == MAX
     assert len(ben.failed_tests) == len(ALL_TESTS)
-    assert "nbgrader could not grade" not in ben.reason
+    assert "nbgrader could not grade" not in ben.reason.en
 
 
 @pytest.mark.parametrize("student", ["ada", "ben", "cleo", "dev", "eve"])
@@ -108,7 +108,7 @@ def test_each_lost_test_message_names_the_mistake(graded_examples, student):
 ])
 def test_unreadable_files_get_a_row_with_the_reason(graded_examples, student, reason):
     result = graded_examples.results[student]
-    assert result.status == "rejected" and result.reason == reason
+    assert result.status == "rejected" and result.reason.en == reason
     assert readme_table()[student][0] == "not graded"
     assert f"{student}  " in graded_examples.stdout and reason[:40] in graded_examples.stdout
 

@@ -65,13 +65,24 @@ def test_a_replaced_compiler_empties_no_test_cell(graded):
     assert result.status == GRADED and result.score == 0 and len(result.failed_tests) == len(result.tests)
 
 
+def test_the_language_state_thrown_into_nonsense_changes_no_score_and_no_message(graded):
+    """The untouched release with the language of the kit's messages broken is graded exactly as
+    the untouched release: every test lost, each with the same English message."""
+    from autograder.translation import HANGUL
+
+    attacked, untouched = graded.result_of("language_state"), graded.result_of("untouched")
+    assert attacked.status == untouched.status == GRADED and attacked.score == untouched.score == 0
+    assert [(t.grade_id, t.message) for t in attacked.tests] == [(t.grade_id, t.message) for t in untouched.tests]
+    assert all(t.message and not HANGUL.search(t.message) for t in attacked.tests)
+
+
 @ROOT_ONLY
 def test_forged_records_are_flagged_with_what_gave_them_away(graded):
     for name in ("forged_records", "forged_records_decoded"):
         result = graded.result_of(name)
         assert result.flagged
-        assert "(works on raw file descriptors, processes or signals)" in result.reason \
-            or "(runs code built from text at run time)" in result.reason
+        assert "(works on raw file descriptors, processes or signals)" in result.reason.en \
+            or "(runs code built from text at run time)" in result.reason.en
 
 
 @ROOT_ONLY
@@ -116,7 +127,7 @@ def test_every_hand_in_has_its_row_and_odd_names_become_short_ids(graded):
     assert len(long_id) <= ID_LIMIT and graded.results[long_id].score == 33
     assert graded.results["홍길동"].score == 33
     bomb = graded.result_of("bomb")
-    assert bomb.status == "rejected" and "larger than 64 MB once unpacked (80 MB)" in bomb.reason
+    assert bomb.status == "rejected" and "larger than 64 MB once unpacked (80 MB)" in bomb.reason.en
 
 
 def test_flagged_hand_ins_are_marked_in_every_report_and_listed_first(graded):

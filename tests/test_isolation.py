@@ -74,7 +74,7 @@ def test_every_submission_is_graded_and_the_honest_one_earns_full_marks(hostile)
 def test_an_endless_loop_is_interrupted_after_the_cell_timeout(hostile):
     course, results = hostile
     result = results["endless_loop"]
-    assert f"cell 3 ran for more than {CELL_TIMEOUT} s and was interrupted" in result.reason
+    assert f"cell 3 ran for more than {CELL_TIMEOUT} s and was interrupted" in result.reason.en
     assert lost(result) == PART1  # the rest of the notebook still ran
     assert [o.ename for o in outputs(course, "endless_loop", "p1_create") if o.output_type == "error"] == ["CellTimeoutError"]
 
@@ -82,7 +82,7 @@ def test_an_endless_loop_is_interrupted_after_the_cell_timeout(hostile):
 def test_a_loop_that_swallows_the_interrupt_is_stopped_by_the_wall_limit(hostile):
     _, results = hostile
     result = results["endless_swallowed"]
-    assert f"Stopped early: the notebook ran for more than {WALL_TIMEOUT} s in all and was stopped" in result.reason
+    assert f"Stopped early: the notebook ran for more than {WALL_TIMEOUT} s in all and was stopped" in result.reason.en
     assert result.score == 0 and result.seconds < WALL_TIMEOUT + 15
 
 
@@ -103,7 +103,7 @@ def test_sys_exit_is_an_error_in_its_cell_only(hostile):
 def test_os_exit_ends_the_notebook_and_says_so(hostile):
     course, results = hostile
     result = results["os_exit"]
-    assert "Stopped early: the notebook's Python process exited (status 3) before the last cell" in result.reason
+    assert "Stopped early: the notebook's Python process exited (status 3) before the last cell" in result.reason.en
     assert not lost(result) & PART1 and "test_p3_heldout_accuracy" in lost(result)
     assert "NotRun" in [o.ename for o in outputs(course, "os_exit", "test_p3_heldout_accuracy")]
 
@@ -111,7 +111,7 @@ def test_os_exit_ends_the_notebook_and_says_so(hostile):
 def test_a_segfault_ends_the_notebook_and_says_so(hostile):
     _, results = hostile
     result = results["segfault"]
-    assert "Stopped early: the notebook's Python process ended by a segmentation fault" in result.reason
+    assert "Stopped early: the notebook's Python process ended by a segmentation fault" in result.reason.en
     assert not lost(result) & PART1
 
 
@@ -125,7 +125,7 @@ def test_gigabytes_of_output_are_cut(hostile):
     course, results = hostile
     assert "output truncated" in text_of(course, "huge_output", "p1_create").lower()
     assert course.autograded_notebook("huge_output").stat().st_size < 10_000_000
-    assert "cell 3 printed more than 5 MB" in results["huge_output"].reason
+    assert "cell 3 printed more than 5 MB" in results["huge_output"].reason.en
     assert results["huge_output"].score == 33
 
 
@@ -173,16 +173,16 @@ def test_a_killed_worker_costs_only_its_job(tmp_path):
     assert [o.id for o in outcomes] == ["victim", "next"]
     assert outcomes[0].worker_lost and not outcomes[1].worker_lost and outcomes[1].exit_code == 0
     assert time.monotonic() - started < 60
-    assert batch.stop_reason(outcomes[0], False, settings).startswith("the grading worker running this notebook was killed")
+    assert batch.stop_reason(outcomes[0], False, settings).en.startswith("the grading worker running this notebook was killed")
 
 
 def test_monkeypatching_a_module_the_tests_use_is_flagged_with_its_line(hostile):
     _, results = hostile
-    assert results["monkeypatch"].reason.startswith(
+    assert results["monkeypatch"].reason.en.startswith(
         "flagged for review: cell 3, line 1: `torch.allclose = lambda *args, **kwargs: True` "
         "(changes a module the tests use)")
     assert results["monkeypatch"].flagged
-    assert "flagged for review" not in results["honest"].reason
+    assert "flagged for review" not in results["honest"].reason.en
 
 
 WRITER = '''

@@ -170,7 +170,7 @@ def korean_verdicts(tmp_path_factory):
     graded by the kit's engine in a course of the Korean edition: name -> Verdict."""
     from autograder.course import scratch_course
     from autograder.engine import batch, config
-    from autograder.results import read_result
+    from autograder.results import read_result, with_run
     from autograder.submissions import Submission
     from tests.builders import kit_course, submission
     from tests.labelled.build import path_of
@@ -188,8 +188,9 @@ def korean_verdicts(tmp_path_factory):
         nbformat.write(submission(case.edits, unsolved=case.unsolved, course=release), str(path))
         submissions.append(Submission(case.name, path))
         course.submit(case.name, path)
-    batch.execute(course, submissions, config.settings(course.config), root / "work")
-    return {case.name: Verdict(case, read_result(course, s), "ko") for case, s in zip(ALL, submissions)}
+    records = batch.execute(course, submissions, config.settings(course.config), root / "work")
+    return {case.name: Verdict(case, with_run(read_result(course, s), records[case.name]), "ko")
+            for case, s in zip(ALL, submissions)}
 
 
 def _labelled():
@@ -203,6 +204,9 @@ def test_the_labelled_set_loses_the_same_tests_in_the_korean_edition(korean_verd
     verdict = korean_verdicts[case.name]
     assert verdict.result.status == "graded", verdict.result.reason
     assert verdict.lost == verdict.expected, case.what
+    # The Korean checks set the language the kit speaks in the notebook's own process: an honest
+    # notebook is never flagged for it (nor for anything else).
+    assert verdict.result.flags == (), verdict.result.flags
     if verdict.correct:
         assert verdict.full_marks
     else:  # every lost test says why in Korean, in the mistake catalogue's Korean words
@@ -261,3 +265,58 @@ def test_a_course_that_sets_english_gets_the_korean_edition_hidden_messages_in_e
                             assignment="lstm_gru_ko", say=lambda _: None, engine=engine)
     message = result.test("test_p1_setup").message
     assert message.startswith("inputs[0] has shape (3,), expected (1, 3)") and not HANGUL.search(message)
+
+
+# ------------------------------------------------------------- who reads which language
+
+@pytest.mark.parametrize("assignment, ta_language", [("lstm_gru_ko", "en"), ("lstm_gru", "ko")])
+def test_hand_ins_that_cannot_be_graded_are_explained_to_the_student_and_the_ta_each_in_their_language(
+        tmp_path, assignment, ta_language):
+    """The command as a TA runs it: each refused hand-in's reason reaches the student (Gradescope's
+    results.json) in the assignment's language, and the TA (the table, grades.csv, summary.html,
+    similarity.html) in the language of ``grade --language``."""
+    import html
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from autograder import reports
+    from autograder.course import scratch_course
+    from autograder.submissions import EMPTY_FOLDER, NOT_A_NOTEBOOK, NOT_JSON, NOT_JSON_DETAIL
+
+    student_language = "ko" if assignment == "lstm_gru_ko" else "en"
+    course = scratch_course(tmp_path / "course", assignment)
+    hand_ins, out = tmp_path / "in", tmp_path / "out"
+    hand_ins.mkdir()
+    (hand_ins / "lee.txt").write_text("my answers")
+    (hand_ins / "park.ipynb").write_text('{"cells": [')
+    (hand_ins / "choi").mkdir()
+    expected = {"lee": NOT_A_NOTEBOOK.format(suffix=".txt"), "park": NOT_JSON.format(error=NOT_JSON_DETAIL),
+                "choi": EMPTY_FOLDER}
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(hand_ins), "--course-dir", str(course.root),
+                          "--assignment", assignment, "--out", str(out), "--language", ta_language],
+                         capture_output=True, text=True, timeout=600,
+                         env={**os.environ, "COLUMNS": "300"})  # a wide terminal: one line per row
+    assert run.returncode == 0, run.stderr
+
+    for student, reason in expected.items():
+        said = json.loads((out / "gradescope" / student / "results.json").read_text())["output"]
+        assert said == reports.NOT_GRADED_OUTPUT.format(reason=reason).in_language(student_language)
+        assert bool(HANGUL.search(said)) == (student_language == "ko")
+    table = run.stdout.splitlines()
+    assert table[table.index("") + 1].split()[:2] == [h.in_language(ta_language) for h in reports.TABLE_HEADER[:2]]
+    rejected = reports.STATUS["rejected"].in_language(ta_language)
+    for student, reason in expected.items():
+        row = next(line for line in table if line.startswith(f"{student} "))
+        assert f" {rejected} " in row and row.endswith(reason.in_language(ta_language)), row
+    assert reports.TOTAL.in_language(ta_language).format(count=3, graded=0, not_graded=3) in run.stdout
+    with open(out / "grades.csv", newline="") as f:
+        assert {row["student_id"]: row["reason"] for row in csv.DictReader(f)} == {
+            student: reason.in_language(ta_language) for student, reason in expected.items()}
+    summary, similar = (out / "summary.html").read_text(), (out / "similarity.html").read_text()
+    assert f"<h1>{reports.PAGE['title'].in_language(ta_language)}" in summary
+    for reason in expected.values():
+        assert html.escape(reason.in_language(ta_language)) in summary
+        assert html.escape(reason.in_language(ta_language)) in similar
+        assert html.escape(reason.in_language("en" if ta_language == "ko" else "ko")) not in summary

@@ -54,6 +54,29 @@ def test_a_text_holds_plain_strings_only():
         Text(Text("a", "가"), "나")
     with pytest.raises(AttributeError, match="cannot be changed"):
         part1.SWAPPED.ko = ""
+    with pytest.raises(AttributeError):  # not even past its own __setattr__
+        object.__setattr__(part1.SWAPPED, "ko", "")
+    assert Text("a", "가") != ("a", "가") and Text("a", "가") == Text("a", "가")
+
+
+def test_a_text_is_filled_in_and_joined_in_both_languages_at_once():
+    from autograder.language import EMPTY, as_text, joined
+
+    reason = Text("cell {index}: {why}", "{index}번 셀: {why}").format(index=3, why=Text("it stopped", "멈췄습니다"))
+    assert reason == Text("cell 3: it stopped", "3번 셀: 멈췄습니다")
+    assert joined("; ", [reason, "", None, EMPTY, "nbgrader: KeyError"]) == Text(
+        "cell 3: it stopped; nbgrader: KeyError", "3번 셀: 멈췄습니다; nbgrader: KeyError")
+    assert as_text("KeyError") == Text("KeyError", "KeyError") and as_text(None) == EMPTY and not EMPTY
+
+
+def test_a_broken_language_state_falls_back_to_the_default(spoken, monkeypatch):
+    """What a notebook can do to the holder (tests/hostile attacks it through the grader too)."""
+    monkeypatch.setitem(language._spoken, "language", "xx")
+    assert language.current() == "en" and str(part1.SWAPPED) == part1.SWAPPED.en
+    language._spoken.clear()
+    assert language.current() == "en"
+    speak("ko")
+    assert language.current() == "ko"
 
 
 def test_an_unknown_language_is_refused_with_the_languages_the_kit_speaks():

@@ -104,7 +104,7 @@ def test_a_cell_pasted_from_another_notebook_fails_alike_with_the_fix(tmp_path):
     by_workers = read_result(fast, submission, (tmp_path / "work" / "nbgrader.log").read_text())
     assert by_nbgrader.status == by_workers.status == FAILED
     assert by_nbgrader.reason == by_workers.reason
-    assert CELL_METADATA in by_workers.reason and "KeyError: 'grade_id'" in by_workers.reason
+    assert CELL_METADATA.en in by_workers.reason.en and "KeyError: 'grade_id'" in by_workers.reason.en
 
 
 def _asked(db_url: str, questions: list[tuple]) -> list:

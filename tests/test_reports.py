@@ -15,12 +15,13 @@ from autograder import reports
 from autograder.notebooks import autograded_tests, read
 from autograder.results import NOT_GRADED, SubmissionResult
 from autograder.results import TestResult as OneTest  # (not a test class for pytest)
-from autograder.submissions import NOT_JSON
+from autograder.submissions import NOT_JSON, NOT_JSON_DETAIL
 from tests.builders import kit_course
 
 POINTS = autograded_tests(read(kit_course().source_notebook))
 MAX = sum(POINTS.values())
-UNREADABLE = NOT_JSON.format(error="it is not valid JSON: cut short, or not saved as .ipynb")
+UNREADABLE_TEXT = NOT_JSON.format(error=NOT_JSON_DETAIL)  # in both languages, as a reason is held
+UNREADABLE = UNREADABLE_TEXT.en
 FLAGS = ("cell 14, line 3: a tracer installed with sys.settrace",
          "cell 15, line 1: the checks replaced through sys.modules with names built from strings")
 CLEO_LOST = ("test_p2_log_probabilities", "test_p2_evaluate", "test_p2_train_tagger", "test_p2_corpus_model",
@@ -38,7 +39,7 @@ def graded(student: str, lost: tuple[str, ...] = (), **more) -> SubmissionResult
 def examples() -> list[SubmissionResult]:
     """Rows like the bundled examples': full marks, the untouched release, nine lost tests, an unreadable file."""
     return [graded("ada"), graded("ben", tuple(POINTS)), graded("cleo", CLEO_LOST),
-            SubmissionResult("fay", "fay.ipynb", "rejected", reason=UNREADABLE)]
+            SubmissionResult("fay", "fay.ipynb", "rejected", reason=UNREADABLE_TEXT)]
 
 
 def a_class(size: int = 300, seed: int = 0) -> list[SubmissionResult]:
@@ -49,7 +50,7 @@ def a_class(size: int = 300, seed: int = 0) -> list[SubmissionResult]:
     for i in range(size):
         student = "홍길동" if i == 5 else f"s{2024_0000 + i}"
         if i % 50 == 7:
-            results.append(SubmissionResult(student, f"{student}.ipynb", "rejected", reason=UNREADABLE))
+            results.append(SubmissionResult(student, f"{student}.ipynb", "rejected", reason=UNREADABLE_TEXT))
             continue
         if i % 75 == 11:
             results.append(SubmissionResult(student, f"{student}.ipynb", "failed", manual_max=6.0,
@@ -91,7 +92,7 @@ def test_narrower_terminals_wrap_and_cut_short_what_would_take_many_lines(width)
     assert all(_columns(line) < width for line in table), table
     rows = [i for i, line in enumerate(table) if re.match(r"(student|ada|ben|cleo|fay|gus) ", line)]
     assert len(rows) == 6
-    ends = rows[1:] + [next(i for i, line in enumerate(table) if line.startswith(reports.CUT_SHORT[:12]))]
+    ends = rows[1:] + [next(i for i, line in enumerate(table) if line.startswith(reports.CUT_SHORT.en[:12]))]
     for start, end in zip(rows, ends):
         assert end - start <= 1 + reports.MOST_LINES, table[start:end]
     gus_lines = table[rows[-1]:ends[-1]]

@@ -172,7 +172,7 @@ def test_grade_writes_the_report_and_the_summary_links_it(graded_examples):
     assert "5 hand-in(s) compared, 3 could not be." in page
     assert "<b>No pair is flagged.</b>" in page
     for rejected in ("fay", "gus", "ivy"):
-        reason = graded_examples.results[rejected].reason
+        reason = graded_examples.results[rejected].reason.en
         assert f"<li><b>{rejected}</b>: {html.escape(reason)}</li>" in page
     summary = (graded_examples.out / "summary.html").read_text()
     assert "<a href='similarity.html'>Similarity between hand-ins</a>: no pair flagged" in summary

@@ -30,7 +30,7 @@ def test_folders_files_duplicates_and_missing_cells(tmp_path):
     found = {s.student_id: s for s in collect(tmp_path, TESTS, "lstm_gru")}
     assert set(found) == {"alice", "bob", "carol", "Alice.ipynb"}
     assert found["alice"].gradable and found["alice"].note is None
-    assert found["bob"].gradable and found["bob"].note == (
+    assert found["bob"].gradable and found["bob"].note.en == (
         "1 test cell(s) were missing and were put back before grading: test_b.")
     assert found["carol"].problem == EMPTY_FOLDER
 
@@ -42,7 +42,7 @@ def test_same_student_twice_keeps_both_rows(tmp_path):
     found = collect(tmp_path, TESTS, "lstm_gru")
     assert len(found) == 2
     assert [s.problem for s in found].count(None) == 1
-    assert "another submission already uses the student id 'dan'" in [s.problem for s in found if s.problem][0]
+    assert "another submission already uses the student id 'dan'" in [s.problem for s in found if s.problem][0].en
 
 
 def test_student_ids_are_safe_folder_names():
@@ -111,7 +111,7 @@ def test_an_oversized_hand_in_gets_a_row_with_the_reason_and_the_rest_are_unpack
     assert sorted(p.name for p in folder.iterdir()) == ["ada.ipynb"]
     rows = {s.student_id: s for s in collect(folder, ["test_p1_setup"], "lstm_gru", refused)}
     assert sorted(rows) == ["ada", "big", "kim"]
-    assert rows["big"].problem == rows["kim"].problem == (
+    assert rows["big"].problem.en == rows["kim"].problem.en == (
         "the file is larger than 1 MB once unpacked (3 MB); a notebook is far smaller. It was not unpacked: hand in "
         "the notebook itself, with its outputs cleared if they are huge.")
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +32,7 @@ from autograder.engine.execution import TRUNCATED, read_cell_runs
 from autograder.engine.pool import Prestarted, WorkerPool
 from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, RELEASE, Job, NbgraderStep, Outcome, RunFolder,
                                         Settings, StepDone, WorkerStart, WorkFolder)
+from autograder.language import Text, as_text
 from autograder.notebooks import code_cells, grade_id, is_autograded_test, read, read_written
 from autograder.submissions import Submission
 
@@ -67,32 +68,60 @@ class RunRecord:
     student_id: str
     seconds: float
     peak_rss_mb: float
-    stopped: str | None        # why the notebook stopped before its last cell, if it did
+    stopped: Text | None       # why the notebook stopped before its last cell, if it did
     isolation: dict
-    notes: tuple[str, ...] = ()  # what else a TA should know: cells interrupted, output cut
+    notes: tuple[Text, ...] = ()  # what else a TA (and the student) should know: cells interrupted, output cut
     cpu_seconds: float = 0.0     # CPU time of the notebook's process (its own work and the tests)
     flags: tuple[str, ...] = ()  # why a TA should review it: code that reaches for the grader's tools
 
+    def saved(self) -> dict:
+        """The record as JSON values (a :class:`Text` as its ``[en, ko]``), for :meth:`from_saved`."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
-SIGNALS = {signal.SIGSEGV: "a segmentation fault", signal.SIGKILL: "a kill (SIGKILL)",
-           signal.SIGABRT: "an abort", signal.SIGBUS: "a bus error", signal.SIGFPE: "a floating-point fault"}
+    @classmethod
+    def from_saved(cls, saved: dict) -> RunRecord:
+        def text(value):  # a record saved before the kit spoke two languages holds plain strings
+            return Text(*value) if isinstance(value, list) else as_text(value)
+        return cls(**{**saved, "stopped": saved["stopped"] and text(saved["stopped"]),
+                      "notes": tuple(map(text, saved["notes"])), "flags": tuple(saved.get("flags", ()))})
 
 
-def stop_reason(outcome: Outcome, ran_all: bool, settings: Settings) -> str | None:
+# Why a run stopped early and what else happened to it: the student reads these in their results,
+# the TA in the reports, each in their own language.
+SIGNALS = {signal.SIGSEGV: Text("a segmentation fault", "segmentation fault"),
+           signal.SIGKILL: Text("a kill (SIGKILL)", "강제 종료(SIGKILL)"),
+           signal.SIGABRT: Text("an abort", "abort"),
+           signal.SIGBUS: Text("a bus error", "bus error"),
+           signal.SIGFPE: Text("a floating-point fault", "부동소수점 오류")}
+SIGNAL_OTHER = Text("signal {number}", "시그널 {number}")
+WORKER_LOST = Text("the grading worker running this notebook was killed; the notebook was not finished",
+                   "이 노트북을 실행하던 채점 워커가 강제 종료되어, 노트북이 끝까지 실행되지 않았습니다")
+WALL_TIMEOUT = Text("the notebook ran for more than {seconds:g} s in all and was stopped (the limit per submission)",
+                    "노트북의 전체 실행 시간이 {seconds:g}초를 넘어 중단되었습니다(제출물당 제한 시간)")
+ENDED_BY_SIGNAL = Text("the notebook's Python process ended by {name}", "노트북의 Python 프로세스가 다음 이유로 종료되었습니다: {name}")
+EXITED = Text("the notebook's Python process exited (status {code}) before the last cell: `sys.exit()` is caught, "
+              "but `os._exit()` or a crash ends the process",
+              "노트북의 Python 프로세스가 마지막 셀 전에 종료되었습니다(종료 코드 {code}). `sys.exit()`는 채점기가 잡아내지만, `os._exit()`를 호출하거나 크래시가 나면 "
+              "프로세스 자체가 끝납니다")
+NOT_RUN = Text("this cell was not run", "이 셀은 실행되지 않았습니다")
+CELL_TIMEOUT_NOTE = Text("cell {index} ran for more than {seconds:g} s and was interrupted",
+                         "{index}번 셀이 {seconds:g}초 넘게 실행되어 중단되었습니다")
+OUTPUT_CUT_NOTE = Text("cell {index} printed more than {megabytes} MB; the rest of its output was dropped",
+                       "{index}번 셀의 출력이 {megabytes} MB를 넘어, 나머지 출력은 버려졌습니다")
+
+
+def stop_reason(outcome: Outcome, ran_all: bool, settings: Settings) -> Text | None:
     if outcome.prepare_error:
-        return outcome.prepare_error
+        return as_text(outcome.prepare_error)  # nbgrader's own words, as it gave them
     if outcome.worker_lost:
-        return "the grading worker running this notebook was killed; the notebook was not finished"
+        return WORKER_LOST
     if outcome.timed_out:
-        return (f"the notebook ran for more than {settings.wall_timeout:g} s in all and was stopped "
-                "(the limit per submission)")
+        return WALL_TIMEOUT.format(seconds=settings.wall_timeout)
     if outcome.signal:
-        name = SIGNALS.get(outcome.signal, f"signal {outcome.signal}")
-        return f"the notebook's Python process ended by {name}"
+        name = SIGNALS.get(outcome.signal, SIGNAL_OTHER.format(number=outcome.signal))
+        return ENDED_BY_SIGNAL.format(name=name)
     if not ran_all:
-        code = outcome.exit_code
-        return (f"the notebook's Python process exited (status {code}) before the last cell: "
-                "`sys.exit()` is caught, but `os._exit()` or a crash ends the process")
+        return EXITED.format(code=outcome.exit_code)
     return None
 
 
@@ -203,7 +232,8 @@ def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], j
     problems.extend(f"the grader overruled a test the notebook reported as passed: {text}" for text in overruled)
     flags = tuple(review.flagged_lines(prepared, trusted)) + tuple(f"while it ran: {change}"
                                                                   for change in _grouped(problems))
-    return ({"cells": cells, "stopped": stopped},
+    # The replay writes the reason into the cells that did not run: the student reads it there.
+    return ({"cells": cells, "stopped": (stopped or NOT_RUN).in_language(language)},
             RunRecord(job.id, outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
                       _notes(runs, settings), outcome.cpu_seconds, flags))
 
@@ -228,15 +258,14 @@ def _grouped(changes: list[str]) -> list[str]:
     return grouped + other
 
 
-def _notes(runs: dict, settings: Settings) -> tuple[str, ...]:
+def _notes(runs: dict, settings: Settings) -> tuple[Text, ...]:
     notes = []
     for index, run in sorted(runs.items()):
         for output in run.outputs:
             if output["output_type"] == "error" and output["ename"] == "CellTimeoutError":
-                notes.append(f"cell {index} ran for more than {settings.cell_timeout:g} s and was interrupted")
+                notes.append(CELL_TIMEOUT_NOTE.format(index=index, seconds=settings.cell_timeout))
             if output["output_type"] == "stream" and TRUNCATED in output["text"]:
-                notes.append(f"cell {index} printed more than {settings.output_limit // 1_000_000} MB; "
-                             "the rest of its output was dropped")
+                notes.append(OUTPUT_CUT_NOTE.format(index=index, megabytes=settings.output_limit // 1_000_000))
     return tuple(notes)
 
 

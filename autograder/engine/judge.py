@@ -122,7 +122,8 @@ def enforce(cells: dict, grade_ids: dict[int, str], verdicts: list[dict], judged
     ``cells`` maps a cell index (as text) to its record; ``grade_ids`` maps indices to the
     test cells' grade ids; ``judged`` is the assignment's ``JUDGED`` table. A judged test cell
     that recorded no error although the grader's measure is below the bound, or whose check
-    never asked, gets the error nbgrader scores, in the student's ``language``.
+    never asked, gets the error nbgrader scores, in the student's ``language``; what was
+    overruled is said in English, like the other review flags.
     """
     decides = {check: gid for check, (gid, _) in judged.items()}
     decided: dict[str, dict] = {}
@@ -139,9 +140,9 @@ def enforce(cells: dict, grade_ids: dict[int, str], verdicts: list[dict], judged
         if verdict is not None and verdict["accuracy"] >= verdict["threshold"]:
             continue
         ename, text = OVERRULED if verdict else NEVER_ASKED
-        text = text.in_language(language)
-        evalue = text.format(**verdict) if verdict else text
+        text = text.format(**verdict) if verdict else text
+        evalue = text.in_language(language)
         record["outputs"].append({"output_type": "error", "ename": ename, "evalue": evalue,
                                   "traceback": wrap(f"{ename}: {evalue}")})
-        overruled.append(f"{gid}: {evalue}")
+        overruled.append(f"{gid}: {text.en}")  # a review flag: in English, as every other flag
     return overruled

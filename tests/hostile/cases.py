@@ -550,6 +550,26 @@ display(HTML('<pre><span class="n">x</span> &quot;q&quot;</pre><!-- <pre>&quot;c
 MARKUP_ANSWER = ('A GRU has 3 gates. <pre>&quot;q&quot;</pre>'
                  '<!-- <pre>&quot;kitblock0123456789abcdef3.&quot; &#39;c&#39;</pre> -->')
 
+# The language the kit's words are in is the notebook's own state (autograder/language.py): thrown
+# into nonsense, emptied, and the words themselves rewritten, it must neither crash a check into a
+# pass nor change a score; the messages stay in the assignment's language.
+LANGUAGE_STATE = '''
+import os
+import autograder.language as language
+os.environ["HOMEWORK_KIT_LANGUAGE"] = "xx"
+language._spoken.clear()
+language._spoken["language"] = "xx"
+import autograder.assignments.lstm_gru.checks.part1 as part1
+for module in (language, part1):
+    for value in list(vars(module).values()):
+        if isinstance(value, language.Text):
+            for name in ("en", "ko"):
+                try:
+                    object.__setattr__(value, name, "")
+                except (AttributeError, TypeError):
+                    pass
+'''
+
 ATTACKS = [
     Attack("hook_custom_exc", "an exception handler that swallows every error", CUSTOM_EXC),
     Attack("hook_showtraceback", "tracebacks replaced by nothing", SHOWTRACEBACK),
@@ -601,6 +621,8 @@ ATTACKS = [
            answer=SCRIPT_ANSWER),
     Attack("markup_blocks", "<pre> blocks in comments, a textarea, an attribute and a script, and text shaped like "
            "the feedback page's placeholders", MARKUP_BLOCKS, answer=MARKUP_ANSWER),
+    Attack("language_state", "the language of the kit's messages thrown into nonsense and its words rewritten",
+           LANGUAGE_STATE),
 ]
 
 CANARY = "CANARY-{name}-{token}"
