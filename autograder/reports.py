@@ -393,6 +393,12 @@ def _slowest(graded: list[SubmissionResult], language: str, count: int = 5) -> s
     return f"<p>{PAGE['slowest'].in_language(language).format(list=listed)}</p>"
 
 
+def _flags(r: SubmissionResult, language: str) -> str:
+    from autograder.engine.flag_words import flag_text
+
+    return "; ".join(flag_text(flag).in_language(language) for flag in r.flags)
+
+
 def _isolation(r: SubmissionResult, language: str) -> str:
     """:func:`isolation_summary`'s words in ``language`` (the protections' own names stay as they are)."""
     if r.status != GRADED:
@@ -446,7 +452,7 @@ def write_summary(results: list[SubmissionResult], path: Path, title: str = "",
     and one row per submission, whose score links to the student's feedback page
     (``feedback_pages``: student id -> the page's path relative to ``path``). With ``similar`` (the
     number of pairs the similarity report flags), a line links to similarity.html beside it. The
-    page's words are in the TA's ``language``; the review flags name code, in English."""
+    page's words, the notes and the review flags are in the TA's ``language``."""
     def word(key: str, **values) -> str:
         return PAGE[key].in_language(language).format(**values)
 
@@ -464,7 +470,7 @@ def write_summary(results: list[SubmissionResult], path: Path, title: str = "",
         f"<td>{html.escape(_isolation(r, language))}</td></tr>" for r in ordered)
     flagged = [r for r in results if r.flagged]
     review = (f"<h2>{word('review_heading', count=len(flagged))}</h2><p>{word('review_intro')}</p><ul>"
-              + "".join(f"<li><b>{html.escape(r.student_id)}</b>: {html.escape('; '.join(r.flags))}</li>"
+              + "".join(f"<li><b>{html.escape(r.student_id)}</b>: {html.escape(_flags(r, language))}</li>"
                         for r in flagged) + "</ul>") if flagged else ""
     heading = f": {html.escape(title)}" if title else ""
     missing = missing_protections(results, language)

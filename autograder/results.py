@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from autograder.course import Course
+from autograder.engine.flag_words import flag_text
 from autograder.language import EMPTY, Text, as_text, joined
 from autograder.notebooks import grade_id, is_autograded_test, read_written
 from autograder.submissions import Submission
@@ -218,7 +219,7 @@ def with_run(result: SubmissionResult, record) -> SubmissionResult:
     what flags it for review (its score stands; a TA decides)."""
     stopped = record.stopped and STOPPED_EARLY.format(why=record.stopped)
     flags = tuple(record.flags)
-    flagged = flags and FLAGGED.format(flags="; ".join(flags))
+    flagged = flags and FLAGGED.format(flags=joined("; ", map(flag_text, flags)))
     reason = joined("; ", (flagged, result.reason, stopped, *record.notes))
     got = record.isolation if isinstance(record.isolation, dict) else {}
     return replace(result, seconds=record.seconds, peak_rss_mb=record.peak_rss_mb, reason=reason, flags=flags,

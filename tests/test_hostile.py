@@ -76,6 +76,16 @@ def test_the_language_state_thrown_into_nonsense_changes_no_score_and_no_message
     assert all(t.message and not HANGUL.search(t.message) for t in attacked.tests)
 
 
+def test_every_flag_the_class_raised_reads_in_korean_for_a_korean_ta(graded):
+    """grade --language ko: the review flags of a whole hostile class, every kind the engine
+    raises, are read by tests/test_flag_words.py's rules; none is left in English."""
+    from autograder.engine.flag_words import korean
+
+    flags = [flag for r in graded.results.values() if r.status == GRADED for flag in r.flags]
+    assert len(flags) >= 25
+    assert [flag for flag in flags if korean(flag) is None] == []
+
+
 @ROOT_ONLY
 def test_forged_records_are_flagged_with_what_gave_them_away(graded):
     for name in ("forged_records", "forged_records_decoded"):

@@ -42,7 +42,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from ipykernel.compiler import XCachingCompiler
 from traitlets.config import Config
 
-from autograder.language import Text, say
+from autograder.engine.flag_words import flag_text
+from autograder.language import Text, joined, say
 
 NO_STDIN = "raw_input was called, but this frontend does not support input requests."
 TOOLS_CHANGED = "GraderToolsChanged"
@@ -326,7 +327,8 @@ def run_cells(cells: list[dict], *, timeout: float, output_limit: int, workdir: 
             # before the test's outcome is sent, and do not let the test pass on it.
             changes = restored()
             if changes:
-                sink.error(TOOLS_CHANGED, str(TOOLS_CHANGED_TEXT).format(changes="; ".join(changes)), [])
+                said = TOOLS_CHANGED_TEXT.format(changes=joined("; ", map(flag_text, changes)))
+                sink.error(TOOLS_CHANGED, str(said), [])
         fds.drain(sink)
         run = CellRun(index, count, sink.take(), _MONOTONIC() - started)
         send(channel, "cell", {"index": run.index, "execution_count": run.execution_count,
