@@ -46,6 +46,16 @@ def test_every_reason_the_review_gives_has_its_korean():
     assert given <= set(REASONS)
 
 
+def test_every_fixed_sentence_the_engine_writes_has_its_korean():
+    from autograder.engine import guard
+    from autograder.engine.flag_words import SENTENCES
+
+    written = [guard.TRACER, guard.GC_CALLBACK, guard.IMPORT_SYSTEM, guard.FUNCTION_MODE, guard.THREAD,
+               channel.NOT_A_RECORD, channel.TOO_MUCH, channel.AFTER_END, judge.NEVER_ASKED[1].en]
+    assert [sentence for sentence in written if sentence not in SENTENCES] == []
+    assert korean(f"while it ran: {guard.THREAD}") == "실행 중: 노트북이 시작한 thread가 테스트 중에도 실행되고 있었습니다"
+
+
 def test_a_flag_no_rule_reads_stays_as_written_in_every_language():
     assert korean("something new the engine says") is None
     assert flag_text("something new the engine says").ko == "something new the engine says"

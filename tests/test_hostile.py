@@ -83,7 +83,7 @@ def test_every_flag_the_class_raised_reads_in_korean_for_a_korean_ta(graded):
 
     flags = [flag for r in graded.results.values() if r.status == GRADED for flag in r.flags]
     assert len(flags) >= 25
-    assert [flag for flag in flags if korean(flag) is None] == []
+    assert [flag for flag in flags if korean(flag) is None] == [], [flag for flag in flags if korean(flag) is None]
 
 
 @ROOT_ONLY

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from autograder.engine import channel, judge, review
+from autograder.engine import channel, guard, judge, review
 from autograder.language import Text
 
 REASONS = {
@@ -31,6 +31,11 @@ SENTENCES = {  # flags that are one fixed sentence
     channel.TOO_MUCH: "노트북 프로세스가 채점기의 채널로 출력 한도보다 많이 보냈습니다. 나머지는 버렸습니다",
     channel.AFTER_END: "실행이 끝난 뒤에도 채점기의 채널에 기록이 들어왔습니다",
     judge.NEVER_ASKED[1].en: judge.NEVER_ASKED[1].ko,
+    guard.TRACER: "tracer나 profiler(`sys.settrace`/`sys.setprofile`)가 설치되었습니다",
+    guard.GC_CALLBACK: "garbage collector callback(`gc.callbacks`)이 설치되었습니다",
+    guard.IMPORT_SYSTEM: "import 시스템(`sys.meta_path`/`sys.path_hooks`)이 바뀌었습니다",
+    guard.FUNCTION_MODE: "`__torch_function__` mode가 켜진 채로 남아 있었습니다",
+    guard.THREAD: "노트북이 시작한 thread가 테스트 중에도 실행되고 있었습니다",
 }
 HOW = {"replaced": "교체됨", "deleted": "삭제됨", "added": "추가됨"}
 WHILE_IT_RAN = "while it ran: "

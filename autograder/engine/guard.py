@@ -23,6 +23,12 @@ import types
 EXACT = ("builtins", "math", "json", "os", "sys", "random", "copy", "contextlib", "io", "warnings", "traceback",
          "linecache", "ast", "re", "numpy", "torch", "torch._tensor", "torch.functional", "torch._VF")
 PREFIXES = ("torch.nn", "torch.optim", "torch.autograd", "torch.testing", "autograder")
+# What the guard notes besides a replaced, deleted or added name (autograder/engine/flag_words.py reads them).
+TRACER = "a tracer or profiler (`sys.settrace`/`sys.setprofile`) was installed"
+GC_CALLBACK = "a garbage-collector callback (`gc.callbacks`) was installed"
+IMPORT_SYSTEM = "the import system (`sys.meta_path`/`sys.path_hooks`) was changed"
+FUNCTION_MODE = "a `__torch_function__` mode was left on"
+THREAD = "a thread started by the notebook was still running during the tests"
 # Attributes of ``sys`` that the executor itself sets for each cell, or that change as it runs.
 # Plain values outside the kit change as libraries run (counters, flags); the kit's own (its
 # thresholds) must not.
@@ -123,14 +129,14 @@ class Guard:
         from torch.nn.modules import module as nn_module
 
         if sys.gettrace() is not None or sys.getprofile() is not None:
-            self._note("a tracer or profiler (`sys.settrace`/`sys.setprofile`) was installed")
+            self._note(TRACER)
             sys.settrace(None)
             sys.setprofile(None)
         if gc.callbacks:
-            self._note("a garbage-collector callback (`gc.callbacks`) was installed")
+            self._note(GC_CALLBACK)
             gc.callbacks.clear()
         if sys.meta_path != self.meta_path or sys.path_hooks != self.path_hooks:
-            self._note("the import system (`sys.meta_path`/`sys.path_hooks`) was changed")
+            self._note(IMPORT_SYSTEM)
             sys.meta_path[:] = self.meta_path
             sys.path_hooks[:] = self.path_hooks
         for hooks in ("_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
@@ -141,10 +147,10 @@ class Guard:
                 self._note(f"a global module hook (`{hooks}`) was registered")
                 registered.clear()
         while torch._C._len_torch_function_stack() > 0:
-            self._note("a `__torch_function__` mode was left on")
+            self._note(FUNCTION_MODE)
             torch._C._pop_torch_function_stack()
         if threading.active_count() > self.threads:
-            self._note("a thread started by the notebook was still running during the tests")
+            self._note(THREAD)
         if builtins.__dict__.get("__import__") is not self.namespaces["builtins"]["__import__"]:
             builtins.__import__ = self.namespaces["builtins"]["__import__"]
 
