@@ -19,7 +19,7 @@ from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
 from autograder.engine.protocol import Settings
 from autograder.language import DEFAULT as DEFAULT_LANGUAGE
-from autograder.language import LANGUAGES
+from autograder.language import LANGUAGES, Text
 from autograder.submissions import NotSubmissions, check_input, path_problem
 
 PROG = "python -m autograder"
@@ -246,14 +246,20 @@ def _grade(args) -> int:
     print(reports.score_table(results, width=width, language=args.language))
     if roster is not None:  # who is missing, and which hand-ins the LMS files could not hold, under the table
         print()
-        print("\n".join(lms.match(results, roster).lines()))
-    print(f"\nWrote {out / 'grades.csv'}, {out / 'summary.html'}, {out / 'similarity.html'}, "
-          f"feedback in {out / 'feedback'}, "
-          f"Gradescope results in {out / 'gradescope'}, nbgrader's export in {out / 'nbgrader_export.csv'}"
-          + (f", Canvas and Moodle gradebook files {out / 'canvas_grades.csv'} and {out / 'moodle_grades.csv'}"
-             if args.roster else "") + ".")
-    print(timeline.summary())
+        print("\n".join(lms.match(results, roster).lines(args.language)))
+    wrote = WROTE.format(csv=out / "grades.csv", summary=out / "summary.html", similarity=out / "similarity.html",
+                         feedback=out / "feedback", gradescope=out / "gradescope", export=out / "nbgrader_export.csv")
+    lms_files = WROTE_LMS.format(canvas=out / lms.CANVAS_FILE, moodle=out / lms.MOODLE_FILE) if args.roster else ""
+    print("\n" + wrote.in_language(args.language) + (lms_files and lms_files.in_language(args.language)) + ".")
+    print(timeline.summary(args.language))
     return 0
+
+
+WROTE = Text("Wrote {csv}, {summary}, {similarity}, feedback in {feedback}, Gradescope results in {gradescope}, "
+             "nbgrader's export in {export}",
+             "작성한 파일: {csv}, {summary}, {similarity}, 피드백 {feedback}, Gradescope 결과 {gradescope}, "
+             "nbgrader export {export}")
+WROTE_LMS = Text(", Canvas and Moodle gradebook files {canvas} and {moodle}", ", Canvas·Moodle 성적 파일 {canvas}, {moodle}")
 
 
 def _validate(args) -> int:

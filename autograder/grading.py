@@ -29,6 +29,7 @@ from autograder.course import Course, kit_root, scratch_course
 from autograder.engine import batch, config
 from autograder.engine.pool import Prestarted
 from autograder.engine.protocol import AUTOGRADE, FEEDBACK, Settings, WorkFolder
+from autograder.language import Text
 from autograder.notebooks import autograded_tests, is_solution, read, solved_source
 from autograder.results import REJECTED, SubmissionResult, points_possible, rejected, results_in_order, with_run
 from autograder.submissions import Submission, check_input, check_notebook, collect, student_id_for, unpack
@@ -37,6 +38,22 @@ from autograder.timeline import Timeline
 
 def _say(message: str) -> None:
     print(message, flush=True)
+
+
+# What the command says while it works, in the TA's language (``grade --language``).
+RELEASE_UNCHANGED = Text("The release of {name} is unchanged since the last run (nbgrader generate_assignment "
+                         "skipped).",
+                         "{name} 배포본은 지난 실행 이후 바뀌지 않았습니다(nbgrader generate_assignment 생략).")
+KEPT = Text("{count} notebook(s) already graded by an earlier run (use --force to grade them again).",
+            "노트북 {count}개는 이전 실행에서 이미 채점되었습니다(다시 채점하려면 --force를 쓰세요).")
+GRADING = Text("Grading {count} notebook(s) with {workers} worker(s); each feedback page is written as soon as its "
+               "notebook is graded ...",
+               "노트북 {count}개를 워커 {workers}개로 채점합니다. 피드백 페이지는 노트북이 채점되는 대로 바로 작성됩니다 ...")
+BAR_LABEL, BAR_UNIT = Text("graded", "채점"), Text("notebook", "노트북")
+REPORTS_STATUS = Text("reports: grades.csv, feedback/, gradescope/, summary.html",
+                      "보고서: grades.csv, feedback/, gradescope/, summary.html")
+ALIKE = Text("{count} pair(s) of hand-ins are unusually alike: read {path} (it never changes a score).",
+             "유난히 비슷한 제출물이 {count}쌍 있습니다. 확인할 파일: {path} (점수에는 영향을 주지 않습니다).")
 
 
 def test_ids(course: Course) -> list[str]:
@@ -97,7 +114,8 @@ def _resumable(course: Course, gradable: list[Submission], work: WorkFolder, inp
 
 def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Settings | None,
                         say: Callable[[str], None], progress: bool, force: bool, hidden_messages: str,
-                        alike: _Alike, timeline: Timeline, early: Prestarted | None = None) -> list[SubmissionResult]:
+                        alike: _Alike, timeline: Timeline, early: Prestarted | None = None,
+                        language: str = "en") -> list[SubmissionResult]:
     """Grade with the kit's warm workers; results in the order of the submissions found.
 
     The workers and nbgrader's side start first, so their start-up overlaps the release check
@@ -115,8 +133,7 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
         timeline.mark("release check")
         current = release_check.is_current(course)
         if current:
-            say(f"The release of {course.assignment.name} is unchanged since the last run "
-                "(nbgrader generate_assignment skipped).")
+            say(RELEASE_UNCHANGED.in_language(language).format(name=course.assignment.name))
         else:
             say(f"nbgrader generate_assignment: {course.root}")
             release_check.forget(course)
@@ -143,7 +160,7 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
                 bar.update(1)
         run.on_step = step_done
         if kept:
-            say(f"{len(kept)} notebook(s) already graded by an earlier run (use --force to grade them again).")
+            say(KEPT.in_language(language).format(count=len(kept)))
             run.feedback(list(kept))
         if todo:
             for s in todo:
@@ -155,9 +172,9 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
                 work.marker(record.student_id).write_text(json.dumps(
                     {"sha256": _fingerprint(paths[record.student_id], inputs), "record": record.saved()}))
 
-            say(f"Grading {len(todo)} notebook(s) with {settings.workers} worker(s); each feedback page is "
-                "written as soon as its notebook is graded ...")
-            bar = tqdm(total=len(todo), unit="notebook", desc="graded", disable=not progress, file=sys.stderr)
+            say(GRADING.in_language(language).format(count=len(todo), workers=settings.workers))
+            bar = tqdm(total=len(todo), unit=BAR_UNIT.in_language(language), desc=BAR_LABEL.in_language(language),
+                       disable=not progress, file=sys.stderr)
             # This process mostly waits while the workers grade: the similarity report is written then.
             alike.start(course, submissions, out)
             with timeline.phase("grading"):
@@ -334,11 +351,11 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         results = _grade_with_nbgrader(course, folder, out, say, hidden_messages, timeline)
     else:
         results = _grade_with_workers(course, folder, out, settings, say, progress, force, hidden_messages,
-                                      later, timeline, early)
+                                      later, timeline, early, language)
     missing = reports.missing_protections(results, language)
     if missing:
         say(missing)
-    with timeline.phase("reports", "reports: grades.csv, feedback/, gradescope/, summary.html"):
+    with timeline.phase("reports", REPORTS_STATUS.in_language(language)):
         pages = _feedback_pages(course, results, out / "feedback")
         reports.write_grades_csv(results, out / "grades.csv", language)
         reports.write_gradescope(results, out / "gradescope", hidden_messages, course.student_language)
@@ -348,14 +365,13 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
             matching = lms.match(results, roster)
             lms.write_canvas(matching, out / lms.CANVAS_FILE, course.assignment.name, *points_possible(course))
             lms.write_moodle(matching, out / lms.MOODLE_FILE, course.assignment.name)
-            roster_lines = matching.lines()
+            roster_lines = matching.lines(language)
         else:  # no roster this run: no LMS file of an earlier run's is left to look like this one's
             for name in (lms.CANVAS_FILE, lms.MOODLE_FILE):
                 (out / name).unlink(missing_ok=True)
         alike = later.result(course, results, out)
         if alike.flagged:
-            say(f"{len(alike.flagged)} pair(s) of hand-ins are unusually alike: read {out / similarity_page.FILE} "
-                "(it never changes a score).")
+            say(ALIKE.in_language(language).format(count=len(alike.flagged), path=out / similarity_page.FILE))
         reports.write_summary(results, out / "summary.html", course.assignment.title, feedback_pages=pages,
                               notes=roster_lines, similar=len(alike.flagged), language=language)
     (out / "work").mkdir(exist_ok=True)

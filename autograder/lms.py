@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from autograder.language import Text
+
 if TYPE_CHECKING:  # the command line reads rosters before anything heavy is imported
     from autograder.results import SubmissionResult
 
@@ -97,6 +99,15 @@ def read_roster(path: Path) -> list[RosterStudent]:
     return students
 
 
+ROSTER = Text("Roster: {count} student(s), {handed_in} with a hand-in.", "수강생 명단: {count}명, 제출한 학생 {handed_in}명.")
+NO_HAND_IN = Text("No hand-in from {count} roster student(s) (blank in the LMS files): {ids}.",
+                  "명단에 있지만 제출물이 없는 학생 {count}명(LMS 파일에는 빈칸): {ids}.")
+NOT_ON_ROSTER = Text("{count} hand-in(s) whose id is not on the roster (not in the LMS files; add them to the roster "
+                     "or rename the hand-in): {ids}.",
+                     "ID가 명단에 없는 제출물 {count}개(LMS 파일에 들어가지 않습니다. 명단에 추가하거나 제출물 이름을 "
+                     "바꾸세요): {ids}.")
+
+
 @dataclass(frozen=True)
 class Matching:
     """Each roster student with their result (None: no hand-in), and the hand-ins not on it."""
@@ -107,17 +118,15 @@ class Matching:
     def missing(self) -> list[RosterStudent]:
         return [student for student, result in self.rows if result is None]
 
-    def lines(self) -> list[str]:
-        """What the terminal and the summary page say about the roster, a line each."""
-        said = [f"Roster: {len(self.rows)} student(s), {len(self.rows) - len(self.missing)} with a hand-in."]
+    def lines(self, language: str = "en") -> list[str]:
+        """What the terminal and the summary page say about the roster, a line each, in the TA's ``language``."""
+        said = [ROSTER.format(count=len(self.rows), handed_in=len(self.rows) - len(self.missing))]
         if self.missing:
-            said.append(f"No hand-in from {len(self.missing)} roster student(s) (blank in the LMS files): "
-                        + ", ".join(s.id for s in self.missing) + ".")
+            said.append(NO_HAND_IN.format(count=len(self.missing), ids=", ".join(s.id for s in self.missing)))
         if self.unknown:
-            said.append(f"{len(self.unknown)} hand-in(s) whose id is not on the roster (not in the LMS files; add "
-                        "them to the roster or rename the hand-in): " + ", ".join(r.student_id for r in self.unknown)
-                        + ".")
-        return said
+            said.append(NOT_ON_ROSTER.format(count=len(self.unknown),
+                                             ids=", ".join(r.student_id for r in self.unknown)))
+        return [line.in_language(language) for line in said]
 
 
 def match(results: list[SubmissionResult], roster: list[RosterStudent]) -> Matching:

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from autograder.language import Text
+
 PHASES = ("release check", "grading", "feedback", "export", "reports")
+# The closing line in the TA's language (``grade --language``); phases.json keeps the English names.
+PHASE_NAMES = {"release check": "릴리스 확인", "grading": "채점", "feedback": "피드백", "export": "export",
+               "reports": "보고서"}
+DONE = Text("Done in {total:.0f} s ({parts}).", "완료: {total:.0f}초 ({parts}).")
+PART = Text("{name} {seconds:.1f} s", "{name} {seconds:.1f}초")
 
 
 @dataclass
@@ -55,9 +62,12 @@ class Timeline:
         begun, ended = self.phases.get(phase, (0.0, 0.0))
         return ended - begun
 
-    def summary(self) -> str:
-        parts = [f"{name} {self.seconds(name):.1f} s" for name in PHASES if name in self.phases]
-        return f"Done in {self.now():.0f} s ({', '.join(parts)})."
+    def summary(self, language: str = "en") -> str:
+        def name(phase: str) -> str:
+            return PHASE_NAMES[phase] if language == "ko" else phase
+        parts = [PART.in_language(language).format(name=name(phase), seconds=self.seconds(phase))
+                 for phase in PHASES if phase in self.phases]
+        return DONE.in_language(language).format(total=self.now(), parts=", ".join(parts))
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps({"total": self.now(), "phases": self.phases}, indent=1))

@@ -311,6 +311,10 @@ def test_hand_ins_that_cannot_be_graded_are_explained_to_the_student_and_the_ta_
         row = next(line for line in table if line.startswith(f"{student} "))
         assert f" {rejected} " in row and row.endswith(reason.in_language(ta_language)), row
     assert reports.TOTAL.in_language(ta_language).format(count=3, graded=0, not_graded=3) in run.stdout
+    closing = {"en": ("Wrote ", "Done in "), "ko": ("작성한 파일: ", "완료: ")}  # the command's last lines
+    other = "en" if ta_language == "ko" else "ko"
+    assert [word for word in closing[ta_language] if not any(line.startswith(word) for line in table)] == []
+    assert [line for line in table if line.startswith(closing[other])] == []
     with open(out / "grades.csv", newline="") as f:
         assert {row["student_id"]: row["reason"] for row in csv.DictReader(f)} == {
             student: reason.in_language(ta_language) for student, reason in expected.items()}

@@ -68,6 +68,10 @@ def test_canvas_and_moodle_files_hold_every_roster_student_in_each_lms_format(gr
         "No hand-in from 1 roster student(s) (blank in the LMS files): zoe.",
         "1 hand-in(s) whose id is not on the roster (not in the LMS files; add them to the roster or rename "
         "the hand-in): ivy."]
+    assert matching.lines("ko") == [  # grade --language ko: the TA's language
+        "수강생 명단: 8명, 제출한 학생 7명.",
+        "명단에 있지만 제출물이 없는 학생 1명(LMS 파일에는 빈칸): zoe.",
+        "ID가 명단에 없는 제출물 1개(LMS 파일에 들어가지 않습니다. 명단에 추가하거나 제출물 이름을 바꾸세요): ivy."]
 
 
 def test_the_written_answers_go_in_once_a_ta_has_graded_them_all(graded_examples, tmp_path):
