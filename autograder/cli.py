@@ -142,9 +142,9 @@ def parser() -> argparse.ArgumentParser:
                             "you use Canvas): also write canvas_grades.csv and moodle_grades.csv, and list who "
                             "handed in nothing and which hand-ins are not on it")
     grade.add_argument("--language", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
-                       help="the language of what you read: the table here, summary.html and grades.csv's reasons "
-                            "(default: en). Students read their feedback in the assignment's language, or the "
-                            "course's c.Messages.language")
+                       help="the language of what you read: what this command prints, summary.html, the review "
+                            "flags and grades.csv's reasons (default: en). Students read their feedback in the "
+                            "assignment's language, or the course's c.Messages.language")
     grade.add_argument("--force", action="store_true",
                        help="grade again the notebooks an earlier run already graded (default: keep their grades)")
     limits = grade.add_argument_group("limits on each notebook's run (the kit's workers)")

@@ -105,7 +105,10 @@ def score_table(results: list[SubmissionResult], width: int | None = None, langu
         wrapped = _wrap(row[4], room)
         if len(wrapped) > MOST_LINES:
             cut, wrapped = True, wrapped[:MOST_LINES]
-            wrapped[-1] = textwrap.shorten(wrapped[-1], room - 2, placeholder="") + " …"
+            words = wrapped[-1].split()
+            while len(words) > 1 and _columns(" ".join(words) + " …") > room:
+                words.pop()
+            wrapped[-1] = " ".join(words) + " …"
         lines += [head + wrapped[0]] if beside else [head]
         lines += [margin + line for line in (wrapped[1:] if beside else wrapped)]
     lines.insert(1, "-" * min(usable or 120, max(_columns(line.rstrip()) for line in lines)))
