@@ -15,6 +15,9 @@ from autograder.engine import page_markup
 from autograder.engine.page_markup import SAMPLE, page_soup
 
 
+NBCONVERT_SELECTORS = ("img:not([alt])", ".jp-Notebook div.jp-Cell-inputWrapper", ".jp-Notebook div.jp-OutputArea-output")
+
+
 def _as_nbconvert_writes(markup: str, parse) -> str:
     """nbconvert 7's HTML exporter's changes to a parsed page, and the page written out."""
     return page_markup._nbconvert_changes(parse(markup, features="html.parser"))
@@ -114,6 +117,8 @@ def test_random_pages_made_of_tricky_pieces_are_written_as_beautifulsoup_writes_
         "<style>", "</style>", "<!--", "-->", "<textarea>", "</textarea>", '<p title="', '">', "<br>",
         '<div class="jp-Notebook">', '<div class="jp-Cell-inputWrapper">', '<div class="jp-OutputArea-output">',
         "</div>", '<img src="a.png">', "<b>", "</b>", "<![CDATA[x]]>", "<?php ?>", "<title>", "</title>",
+        '<IMG SRC="b.png" ALT="B">', '<img alt>', '<Img Alt="">', '<div class="x jp-Notebook y">',
+        '<p class="jp-Notebook-like">', "jp-Notebook", '<div class="jp-cell-inputwrapper">',
     ]
     # What a block holds, near misses included, so that many pages have blocks between the pieces.
     inside = ["text", "\n", "&quot;", "&amp;", "&#39;", ">", '<span class="n">', "</span>",
@@ -132,6 +137,10 @@ def test_random_pages_made_of_tricky_pieces_are_written_as_beautifulsoup_writes_
         quick = page_soup(markup, features="html.parser")
         taken += bool(getattr(quick, "kit_blocks", None))
         assert _as_nbconvert_writes(markup, page_soup) == _as_nbconvert_writes(markup, BeautifulSoup), markup
+        plain = BeautifulSoup(markup, features="html.parser")
+        for selector in NBCONVERT_SELECTORS:  # the quick page's own select finds the same elements
+            assert [(t.name, t.attrs) for t in quick.select(selector)] == \
+                [(t.name, t.attrs) for t in plain.select(selector)], (selector, markup)
     assert taken > 5  # some pages had blocks to take out, so the comparison covered putting them back
 
 

@@ -165,6 +165,20 @@ def test_the_summary_of_300_students_stays_small(tmp_path):
     assert len(re.findall(r"<[a-z]", page)) < 300 * 16
 
 
+def test_the_charts_are_written_in_parallel_as_they_would_be_one_after_another(tmp_path):
+    """The summary's pictures come from forked processes: the same pictures, in order; a picture
+    whose process fails is drawn here instead."""
+    import os
+
+    graded = [r for r in a_class(60) if r.status == "graded"]
+    one_by_one = [reports._figure_html(fig, alt) for alt, fig in reports.summary_figures(graded)]
+    assert reports._charts(graded, "en") == one_by_one and len(one_by_one) == 3
+    here = os.getpid()
+    texts = reports.in_parallel([lambda: "a" * 300_000, lambda: "b" if os.getpid() == here else 1 / 0,
+                                 lambda: str(os.getpid())])
+    assert texts == ["a" * 300_000, "b", str(here)]  # more than a pipe holds; a failed child; the last here
+
+
 def test_each_score_links_to_the_students_feedback_page(tmp_path):
     page = _summary(tmp_path, examples() + [graded("홍길동")])
     assert '<td><a href="feedback/ada.html">33 / 33</a></td>' in page

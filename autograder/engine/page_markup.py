@@ -75,6 +75,17 @@ class _PageWithBlocks(BeautifulSoup):
             raise AssertionError("a placeholder was lost or copied while the page was changed")
         return self.kit_marker.sub(lambda m: self.kit_blocks[int(m.group(1))], written)
 
+    def select(self, selector, *args, **kwargs):
+        """nbconvert's three selectors without a CSS engine's walk of every element, which costs a
+        feedback page as much as its whole parse: the very elements ``soupsieve`` finds, in order."""
+        if args or kwargs:
+            return super().select(selector, *args, **kwargs)
+        if selector == "img:not([alt])":  # html.parser writes tag and attribute names in lower case
+            return [tag for tag in self.find_all("img") if "alt" not in tag.attrs]
+        if selector.startswith(".jp-Notebook ") and not self.kit_jupyterlab:
+            return []  # no element of the parsed page can have a class the page's text never names
+        return super().select(selector)
+
     def misplaced(self) -> set[int]:
         """The blocks whose placeholder is anything but the one text of an attribute-less ``<pre>``
         (in a script, a style, a comment, an attribute; or lost)."""
@@ -102,8 +113,10 @@ def _parse_without(markup: str, blocks: list[re.Match], placeholder: str) -> _Pa
         pieces += [markup[last:block.start(1)], f"{placeholder}{number}."]
         last = block.end(1)
     pieces.append(markup[last:])
-    page = _PageWithBlocks("".join(pieces), features="html.parser")
+    parsed = "".join(pieces)
+    page = _PageWithBlocks(parsed, features="html.parser")
     page.kit_placeholder, page.kit_marker = placeholder, re.compile(re.escape(placeholder) + r"(\d+)\.")
+    page.kit_jupyterlab = "jp-Notebook" in parsed
     page.kit_blocks = {number: as_beautifulsoup_writes(block.group(1)) for number, block in enumerate(blocks)}
     return page
 
