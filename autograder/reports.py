@@ -423,9 +423,6 @@ PAGE = {
                            "<i>없음</i>으로 표시됩니다."),
     "lost_all": Text("all {count}", "{count}개 전부"),
     "lost_more": Text("{shown} and {more} more", "{shown} 외 {more}개"),
-    "isolation_all": Text("all", "전체"),
-    "isolation_none": Text("none", "없음"),
-    "isolation_missing": Text("missing: {missing}", "빠진 항목: {missing}"),
 }
 
 
@@ -441,15 +438,6 @@ def _flags(r: SubmissionResult, language: str) -> str:
     from autograder.engine.flag_words import flag_text
 
     return "; ".join(flag_text(flag).in_language(language) for flag in r.flags)
-
-
-def _isolation(r: SubmissionResult, language: str) -> str:
-    """:func:`isolation_summary`'s words in ``language`` (the protections' own names stay as they are)."""
-    if r.status != GRADED:
-        return ""
-    if r.isolation_missing:
-        return PAGE["isolation_missing"].in_language(language).format(missing="; ".join(r.isolation_missing))
-    return PAGE["isolation_all" if r.isolation else "isolation_none"].in_language(language)
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -511,7 +499,7 @@ def write_summary(results: list[SubmissionResult], path: Path, title: str = "",
         f"<td>{html.escape(status_word(r, language))}{mark if r.flagged else ''}</td>"
         f"<td>{_score_cell(r, feedback_pages)}</td><td>{_tests_lost(r, language)}</td>"
         f"<td class=notes>{_shortened(r.reason.in_language(language), NOTE_CHARS)}</td>"
-        f"<td>{html.escape(_isolation(r, language))}</td></tr>" for r in ordered)
+        f"<td>{html.escape(isolation_summary(r, language))}</td></tr>" for r in ordered)
     flagged = [r for r in results if r.flagged]
     review = (f"<h2>{word('review_heading', count=len(flagged))}</h2><p>{word('review_intro')}</p><ul>"
               + "".join(f"<li><b>{html.escape(r.student_id)}</b>: {html.escape(_flags(r, language))}</li>"

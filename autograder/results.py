@@ -226,11 +226,16 @@ def with_run(result: SubmissionResult, record) -> SubmissionResult:
                    isolation=tuple(got.get("applied", ())), isolation_missing=tuple(got.get("missing", ())))
 
 
-def isolation_summary(result: SubmissionResult) -> str:
-    """The isolation a submission's run had, in a few words: ``all`` protections, what was
-    missing, or ``none`` (a plain nbgrader kernel, or a run that never started)."""
+ISOLATION_ALL, ISOLATION_NONE = Text("all", "전체"), Text("none", "없음")
+ISOLATION_MISSING = Text("missing: {missing}", "빠진 항목: {missing}")
+
+
+def isolation_summary(result: SubmissionResult, language: str = "en") -> str:
+    """The isolation a submission's run had, in a few words of ``language``: ``all`` protections,
+    what was missing (the protections' own names as the sandbox gives them), or ``none`` (a plain
+    nbgrader kernel, or a run that never started)."""
     if result.status != GRADED:
         return ""
     if result.isolation_missing:
-        return "missing: " + "; ".join(result.isolation_missing)
-    return "all" if result.isolation else "none"
+        return ISOLATION_MISSING.in_language(language).format(missing="; ".join(result.isolation_missing))
+    return (ISOLATION_ALL if result.isolation else ISOLATION_NONE).in_language(language)

@@ -17,10 +17,12 @@ from typing import TextIO
 
 from autograder.language import Text
 
-PHASES = ("release check", "grading", "feedback", "export", "reports")
-# The closing line in the TA's language (``grade --language``); phases.json keeps the English names.
-PHASE_NAMES = {"release check": "릴리스 확인", "grading": "채점", "feedback": "피드백", "export": "export",
-               "reports": "보고서"}
+# Each phase in the closing line, in the TA's language (``grade --language``); phases.json keeps
+# the English names.
+PHASE_NAMES = {"release check": Text("release check", "릴리스 확인"), "grading": Text("grading", "채점"),
+               "feedback": Text("feedback", "피드백"), "export": Text("export", "export"),
+               "reports": Text("reports", "보고서")}
+PHASES = tuple(PHASE_NAMES)
 DONE = Text("Done in {total:.0f} s ({parts}).", "완료: {total:.0f}초 ({parts}).")
 PART = Text("{name} {seconds:.1f} s", "{name} {seconds:.1f}초")
 
@@ -63,9 +65,8 @@ class Timeline:
         return ended - begun
 
     def summary(self, language: str = "en") -> str:
-        def name(phase: str) -> str:
-            return PHASE_NAMES[phase] if language == "ko" else phase
-        parts = [PART.in_language(language).format(name=name(phase), seconds=self.seconds(phase))
+        parts = [PART.in_language(language).format(name=PHASE_NAMES[phase].in_language(language),
+                                                   seconds=self.seconds(phase))
                  for phase in PHASES if phase in self.phases]
         return DONE.in_language(language).format(total=self.now(), parts=", ".join(parts))
 

@@ -179,6 +179,20 @@ def test_the_charts_are_written_in_parallel_as_they_would_be_one_after_another(t
     assert texts == ["a" * 300_000, "b", str(here)]  # more than a pipe holds; a failed child; the last here
 
 
+def test_the_isolation_column_speaks_the_tas_language_and_names_protections_as_given():
+    from dataclasses import replace
+
+    from autograder.results import isolation_summary
+
+    full = graded("ada", isolation=("no network",))
+    lacking = replace(full, isolation_missing=("read-only file system", "no network"))
+    assert [isolation_summary(r) for r in (full, lacking, graded("ben"))] == [
+        "all", "missing: read-only file system; no network", "none"]
+    assert [isolation_summary(r, "ko") for r in (full, lacking, graded("ben"))] == [
+        "전체", "빠진 항목: read-only file system; no network", "없음"]
+    assert isolation_summary(SubmissionResult("fay", "fay.ipynb", "rejected"), "ko") == ""
+
+
 def test_each_score_links_to_the_students_feedback_page(tmp_path):
     page = _summary(tmp_path, examples() + [graded("홍길동")])
     assert '<td><a href="feedback/ada.html">33 / 33</a></td>' in page
