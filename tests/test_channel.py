@@ -72,7 +72,10 @@ def test_the_guard_puts_back_a_replaced_tool_and_says_which():
         torch.allclose = lambda *a, **k: True
         assert guard.restore() == ["`torch.allclose` was replaced"]
         assert torch.allclose is real
-        assert guard.restore() == []  # nothing new since
+        assert guard.restore() == []  # nothing changed since
+        torch.allclose = lambda *a, **k: True  # the same change again (a test cell that calls
+        assert guard.restore() == ["`torch.allclose` was replaced"]  # code doing it is not spared)
+        assert torch.allclose is real and guard.changes == ["`torch.allclose` was replaced"]
     finally:
         torch.allclose = real
 
@@ -117,3 +120,23 @@ def test_a_held_out_test_recorded_as_passed_is_held_to_the_graders_verdict():
     assert passed["10"]["outputs"] == []
     failed_already = _recorded({"output_type": "error", "ename": "CheckFailed", "evalue": "x", "traceback": []})
     assert judge.enforce(failed_already, ids, below, JUDGED) == []
+
+
+def test_a_thread_left_running_is_noted_once_and_a_new_one_again():
+    """A running thread cannot be put back: it is said when first seen, so one a student cell left
+    running (a progress bar's monitor, say) does not void every later test; one started anew is."""
+    import threading
+
+    from autograder.engine.guard import THREAD
+
+    guard, stop = Guard(), threading.Event()
+    first = threading.Thread(target=stop.wait, daemon=True)
+    first.start()
+    try:
+        assert guard.restore() == [THREAD]
+        assert guard.restore() == []
+        second = threading.Thread(target=stop.wait, daemon=True)
+        second.start()
+        assert guard.restore() == [THREAD]
+    finally:
+        stop.set()

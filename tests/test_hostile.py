@@ -76,6 +76,18 @@ def test_the_language_state_thrown_into_nonsense_changes_no_score_and_no_message
     assert all(t.message and not HANGUL.search(t.message) for t in attacked.tests)
 
 
+def test_breaking_what_words_the_tool_tampering_error_neither_stops_the_run_nor_lets_a_test_count(graded):
+    """The error is worded with the kit's own words, put back before they are used: each test that
+    ran the model scores 0 and says what changed, and every cell after it still ran."""
+    result = graded.result_of("wording_broken")
+    assert result.status == GRADED and result.flagged
+    assert "Stopped early" not in result.reason.en, result.reason.en
+    worded = [t for t in result.tests if t.message.startswith("GraderToolsChanged: ")]
+    assert worded and all(t.score == 0 for t in worded), [(t.grade_id, t.score) for t in worded]
+    assert all("`torch.allclose` was replaced" in t.message and "`autograder.engine.flag_words.korean` was replaced"
+               in t.message for t in worded), [t.message for t in worded]
+
+
 def test_every_flag_the_class_raised_reads_in_korean_for_a_korean_ta(graded):
     """grade --language ko: the review flags of a whole hostile class, every kind the engine
     raises, are read by tests/test_flag_words.py's rules; none is left in English."""

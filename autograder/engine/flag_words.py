@@ -11,11 +11,14 @@ stays English in every language.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from autograder.engine import channel, guard, judge, review
 from autograder.language import Text
 
-REASONS = {
+# Read-only tables: a notebook's process uses them for the tool-tampering error, and cannot
+# rewrite them in place (the guard puts back a replaced one).
+REASONS = MappingProxyType({
     review.PATCH: "테스트가 쓰는 module을 바꿉니다",
     review.SHELL: "실행 중인 shell(hook, transformer, 내부 구조)에 손을 댑니다",
     review.INTROSPECTION: "인터프리터 내부(frame, closure, code object, garbage collector)에 손을 댑니다",
@@ -25,8 +28,8 @@ REASONS = {
     review.PROC: "시스템의 프로세스 테이블이나 descriptor(/proc, /dev/fd)를 읽습니다",
     review.FAKE_VALUES: "tensor나 check의 답으로 통과할 수 있는 값을 정의합니다(비교 또는 tensor 함수 hook)",
     review.GLOBAL_HOOKS: "모든 module이나 모든 torch 호출을 바꾸는 hook을 설치합니다",
-}
-SENTENCES = {  # flags that are one fixed sentence
+})
+SENTENCES = MappingProxyType({  # flags that are one fixed sentence
     channel.NOT_A_RECORD: "노트북 프로세스가 채점기의 채널에 채점기의 기록이 아닌 것을 썼습니다",
     channel.TOO_MUCH: "노트북 프로세스가 채점기의 채널로 출력 한도보다 많이 보냈습니다. 나머지는 버렸습니다",
     channel.AFTER_END: "실행이 끝난 뒤에도 채점기의 채널에 기록이 들어왔습니다",
@@ -36,8 +39,8 @@ SENTENCES = {  # flags that are one fixed sentence
     guard.IMPORT_SYSTEM: "import 시스템(`sys.meta_path`/`sys.path_hooks`)이 바뀌었습니다",
     guard.FUNCTION_MODE: "`__torch_function__` mode가 켜진 채로 남아 있었습니다",
     guard.THREAD: "노트북이 시작한 thread가 테스트 중에도 실행되고 있었습니다",
-}
-HOW = {"replaced": "교체됨", "deleted": "삭제됨", "added": "추가됨"}
+})
+HOW = MappingProxyType({"replaced": "교체됨", "deleted": "삭제됨", "added": "추가됨"})
 WHILE_IT_RAN = "while it ran: "
 OVERRULED_PREFIX = "the grader overruled a test the notebook reported as passed: "
 
@@ -63,14 +66,14 @@ OVERRULED = _pattern(judge.OVERRULED[1].en)
 NO_END = _pattern(channel.NO_END)
 OUT_OF_ORDER = _pattern(channel.OUT_OF_ORDER)
 REVIEWED_LINE = re.compile(r"cell (?P<cell>\d+), line (?P<line>\d+): `(?P<code>.*)` \((?P<why>.*)\)", re.DOTALL)
-GUARD = [
+GUARD = (
     (re.compile(r"the code of `(?P<name>[^`]+)` was changed"), "`{name}`: 코드가 바뀜"),
     (re.compile(r"a global module hook \(`(?P<name>[^`]+)`\) was registered"), "전역 module hook 등록됨: `{name}`"),
     (re.compile(r"`(?P<name>[^`]+)` was (?P<how>replaced|deleted|added)"), "`{name}`: {how}"),
     # autograder.engine.batch groups a module's replaced functions on one line.
     (re.compile(r"`(?P<name>[^`]+)`: (?P<names>.+?)(?: and (?P<more>\d+) more)? (?P<how>replaced|deleted|added)"),
      "`{name}`: {names}{more} {how}"),
-]
+)
 
 
 def korean(flag: str) -> str | None:

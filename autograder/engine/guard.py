@@ -74,16 +74,21 @@ class Guard:
         self.function_codes = [code for _, code in self.functions.values()]
         self.meta_path = list(sys.meta_path)
         self.path_hooks = list(sys.path_hooks)
-        self.threads = threading.active_count()
-        self.changes: list[str] = []
+        self.threads = set(threading.enumerate())  # the threads seen so far
+        self.changes: list[str] = []  # every change seen in this run, once each
+        self.found: list[str] = []    # the changes the last restore() put back
 
     def _note(self, text: str) -> None:
         if text not in self.changes:
             self.changes.append(text)
+        if text not in self.found:
+            self.found.append(text)
 
     def restore(self) -> list[str]:
-        """Put every watched tool back as it was; what was changed (new notes only)."""
-        before = len(self.changes)
+        """Put every watched tool back as it was; what was changed since the last restore. A
+        change made again is said again: a test during which a tool was changed does not count,
+        whether or not a student cell had made the same change before."""
+        self.found = []
         for name, module in self.modules.items():
             if sys.modules.get(name) is not module:
                 self._note(f"`sys.modules[{name!r}]` was replaced")
@@ -104,7 +109,7 @@ class Guard:
                     self._note(f"the code of `{owner}.{key}` was changed")
                     function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
         self._restore_hooks()
-        return self.changes[before:]
+        return self.found
 
     def _restore_namespace(self, owner: str, current: dict, saved: dict, put, remove, skip=()) -> None:
         kit = owner.startswith("autograder")
@@ -149,8 +154,10 @@ class Guard:
         while torch._C._len_torch_function_stack() > 0:
             self._note(FUNCTION_MODE)
             torch._C._pop_torch_function_stack()
-        if threading.active_count() > self.threads:
+        running = set(threading.enumerate())
+        if running - self.threads:  # a thread is noted once, when first seen: it cannot be put back
             self._note(THREAD)
+            self.threads |= running
         if builtins.__dict__.get("__import__") is not self.namespaces["builtins"]["__import__"]:
             builtins.__import__ = self.namespaces["builtins"]["__import__"]
 

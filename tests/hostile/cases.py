@@ -570,6 +570,31 @@ for module in (language, part1):
                     pass
 '''
 
+# The tool-tampering error is worded in the notebook's own process (autograder/engine/flag_words.py,
+# autograder/language.py): a model that, whenever a check runs it, changes a tool and breaks the
+# pieces that word the error must neither stop the run nor let the test count.
+WORDING_BROKEN = '''
+import autograder.engine.flag_words as _words
+import autograder.language as _language
+def _boom(*a, **k):
+    raise RuntimeError("no words")
+class LSTMTagger(nn.Module):
+    def __init__(self, *sizes):
+        super().__init__()
+        self.scores = nn.Linear(1, 3)
+    def forward(self, sentence):
+        for _table in (_words.SENTENCES, _words.REASONS, _words.HOW):
+            try:
+                _table["while it ran: x"] = 5
+            except TypeError:
+                pass
+        _words.korean = _words.flag_text = _boom
+        _language.joined = _language.as_text = _boom
+        torch.allclose = lambda *a, **k: True
+        return F.log_softmax(self.scores(torch.ones(len(sentence), 1)), dim=1)
+GRUTagger = LSTMTagger
+'''
+
 ATTACKS = [
     Attack("hook_custom_exc", "an exception handler that swallows every error", CUSTOM_EXC),
     Attack("hook_showtraceback", "tracebacks replaced by nothing", SHOWTRACEBACK),
@@ -623,6 +648,8 @@ ATTACKS = [
            "the feedback page's placeholders", MARKUP_BLOCKS, answer=MARKUP_ANSWER),
     Attack("language_state", "the language of the kit's messages thrown into nonsense and its words rewritten",
            LANGUAGE_STATE),
+    Attack("wording_broken", "a model that, when a check runs it, changes a tool and breaks what words the error",
+           WORDING_BROKEN, after=("p2_lstm_tagger", "p3_gru_tagger")),
 ]
 
 CANARY = "CANARY-{name}-{token}"
