@@ -15,11 +15,17 @@ _SOLUTION_REGION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MU
 
 
 def nbgrader_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+    """The cell's nbgrader metadata; ``{}`` where it is missing or not a mapping (a notebook
+    edited by hand: nbgrader's own steps then fail it, and the kit reports why, never crashes)."""
+    metadata = cell.get("metadata")
+    meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return meta if isinstance(meta, dict) else {}
 
 
 def grade_id(cell) -> str | None:
-    return nbgrader_meta(cell).get("grade_id")
+    """The cell's grade id, where it has one that is a string (as nbgrader writes it)."""
+    found = nbgrader_meta(cell).get("grade_id")
+    return found if isinstance(found, str) else None
 
 
 def is_grade(cell) -> bool:

@@ -70,18 +70,17 @@ EXAMPLES = kit_root() / "examples" / "submissions"
 
 
 def direct_job(name: str, source: str, runs: Path, settings: Settings, isolate: bool = False) -> Job:
-    """A job whose one code cell is given directly (nothing to prepare), for the engine's own tests."""
+    """A job of one code cell, written here rather than prepared from a notebook, for the engine's own tests."""
     workdir = runs / name
     workdir.mkdir(parents=True)
-    return Job(id=name, submitted="", db_url="", workdir=str(workdir), prepared="", hidden=(), kept=(),
-               cell_timeout=settings.cell_timeout, wall_timeout=settings.wall_timeout,
-               output_limit=settings.output_limit, limits=settings.limits, isolate=isolate,
-               cells=({"index": 0, "source": source, "test": False},))
+    return Job(id=name, cells=({"index": 0, "source": source, "test": False},), workdir=str(workdir), hidden=(),
+               kept=(), cell_timeout=settings.cell_timeout, wall_timeout=settings.wall_timeout,
+               output_limit=settings.output_limit, limits=settings.limits, isolate=isolate)
 
 
 def pool_for(course: Course, size: int, logs: Path) -> WorkerPool:
     """The batch's own worker pool for ``course``."""
-    return WorkerPool(size, batch.worker_start(course), grading_environment(), logs)
+    return WorkerPool(size, batch.worker_start(course), grading_environment(), logs, course.root)
 
 
 def page_text(page: str) -> str:

@@ -123,6 +123,34 @@ def test_a_new_hand_in_is_never_graded_from_an_earlier_runs_notebook(tmp_path):
     assert " failed " in row and CELL_METADATA.en[:40] in row, second
 
 
+def test_a_cell_whose_nbgrader_metadata_is_not_a_mapping_fails_that_notebook_alone(tmp_path):
+    """A cell's nbgrader metadata edited by hand into a string, a list, a number: nbgrader cannot
+    prepare the notebook, so it is not run; its row says why and what to do, and the rest of
+    the batch is graded (before, reading it crashed the whole command)."""
+    import json
+
+    import nbformat
+
+    from autograder.results import CELL_METADATA
+
+    course = scratch_course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLES / "ada.ipynb", folder / "ada.ipynb")
+    for name, broken in (("kim", "oops"), ("lee", ["grade", True]), ("max", 3)):
+        nb = nbformat.read(str(EXAMPLES / "ada.ipynb"), as_version=4)
+        next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")).metadata["nbgrader"] = broken
+        (folder / f"{name}.ipynb").write_text(json.dumps(nb))
+    code, said = _grade(folder, "--course-dir", course.root, "--out", tmp_path / "out", "--workers", 1)
+    assert code == 0 and re.search(r"^ada\s+ada.ipynb\s+graded\s+33 / 33\b", said, re.M), said
+    for name in ("kim", "lee", "max"):
+        row = next(line for line in said.splitlines() if line.startswith(f"{name} "))
+        assert " failed " in row and "nbgrader could not prepare the notebook" in row, said
+        assert CELL_METADATA.en[:40] in row, said
+    csv = (tmp_path / "out" / "grades.csv").read_text()
+    assert all(f"{name},{name}.ipynb," in csv for name in ("ada", "kim", "lee", "max"))
+
+
 def test_a_folder_that_is_not_a_course_is_refused_with_the_fix(tmp_path, capsys):
     assert cli.main(["grade", str(EXAMPLES), "--course-dir", str(tmp_path / "nowhere")]) == 2
     said = capsys.readouterr().err

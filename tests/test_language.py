@@ -176,6 +176,17 @@ def test_a_course_language_is_read_from_its_config_and_refused_when_unknown(tmp_
         course_config.load(other).language
 
 
+def test_the_cell_timeout_is_the_courses_or_else_nbgraders_default(tmp_path):
+    from nbgrader.preprocessors import Execute
+
+    (tmp_path / course_config.CONFIG_FILE).write_text("c = get_config()\nc.Execute.timeout = 45\n")
+    assert course_config.load(tmp_path).cell_timeout == 45.0
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / course_config.CONFIG_FILE).write_text("c = get_config()\n")
+    assert course_config.load(other).cell_timeout == float(Execute.class_traits()["timeout"].default()) == 30.0
+
+
 def test_a_feedback_page_speaks_the_assignment_language_unless_the_course_says_otherwise(spoken, monkeypatch):
     config = Config()
     config.CourseDirectory.source_directory = str(SOURCE)

@@ -158,7 +158,7 @@ def test_the_replays_lookups_find_the_rows_nbgraders_own_lookups_find(graded_exa
 
 def test_the_preparings_cell_lookups_find_the_cells_nbgraders_own_lookups_find(graded_examples, monkeypatch):
     """Every cell of every kind, asked by each finder (a cell of another kind and a name no cell
-    has included), in the assignment's notebook and in one that does not exist: the worker's
+    has included), in the assignment's notebook and in one that does not exist: the replay's
     preparing lookups (one query per notebook and kind of cell) answer or fail as nbgrader's do."""
     from nbgrader import api
 
@@ -176,8 +176,11 @@ def test_the_preparings_cell_lookups_find_the_cells_nbgraders_own_lookups_find(g
                  for notebook_name in (course.assignment.notebook, "no_such_notebook")
                  for method in finders for name in names]
     by_nbgrader = _asked(course.db_url, questions)
-    nbgrader_changes.cell_lookups_by_notebook()
-    assert _asked(course.db_url, questions) == by_nbgrader
+    by_nbgrader_finder = api.Gradebook.find_grade_cell
+    with nbgrader_changes.cell_lookups_by_notebook():
+        assert _asked(course.db_url, questions) == by_nbgrader
+        assert api.Gradebook.find_grade_cell is not by_nbgrader_finder
+    assert api.Gradebook.find_grade_cell is by_nbgrader_finder  # nbgrader's own, after the block
     found = [answer for answer in by_nbgrader if not isinstance(answer, str)]
     # Each cell is found by the finders of its kinds: 43 source cells, 25 grade cells (the
     # graded finder too), 12 solution cells; the rest, and every name elsewhere, fail.

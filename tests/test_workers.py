@@ -59,7 +59,8 @@ def test_a_warm_process_started_early_is_the_one_the_pool_forks_its_workers_from
     settings = Settings(cell_timeout=30, wall_timeout=60, output_limit=100_000)
     early = Prestarted(2, grading_environment(), course.root, tmp_path / "logs" / WORKERS_LOG)
     outcomes = []
-    with WorkerPool(2, batch.worker_start(course), grading_environment(), tmp_path / "logs", early) as pool:
+    start = batch.worker_start(course)
+    with WorkerPool(2, start, grading_environment(), tmp_path / "logs", course.root, early) as pool:
         assert pool.warm.pid == early.warm.pid
         assert [_parent_of(w.pid) for w in pool.workers] == [early.warm.pid] * 2
         pool.run([direct_job("only", "print(6 * 7)", tmp_path / "runs", settings)], outcomes.append)
@@ -71,7 +72,8 @@ def test_a_warm_process_started_early_is_the_one_the_pool_forks_its_workers_from
 def test_a_pool_of_another_size_starts_its_own_and_stops_the_early_one(tmp_path):
     course = scratch_course(tmp_path / "course")
     early = Prestarted(1, grading_environment(), course.root, tmp_path / "logs" / WORKERS_LOG)
-    with WorkerPool(2, batch.worker_start(course), grading_environment(), tmp_path / "logs", early) as pool:
+    start = batch.worker_start(course)
+    with WorkerPool(2, start, grading_environment(), tmp_path / "logs", course.root, early) as pool:
         assert pool.warm.pid != early.warm.pid and len(pool.workers) == 2
         assert early.warm.wait(timeout=30) == 0
 
@@ -91,3 +93,26 @@ def test_a_grade_command_that_stops_before_grading_leaves_no_warm_process(tmp_pa
     assert "has no assignment 'nope'" in capsys.readouterr().err
     assert _children_running("autograder.engine.worker") == []
     assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_holds_nothing_of_the_course_nor_of_nbgrader(tmp_path):
+    """A job brings its prepared cells (nbgrader's side of the batch prepared them): the memory
+    every run is forked from has no nbgrader, no SQLAlchemy, no gradebook, and the worker was
+    told only the assignment's manifest. A run started elsewhere (another machine) needs no more."""
+    import json
+
+    from autograder.engine.protocol import Job
+
+    course = scratch_course(tmp_path / "course")
+    start = batch.worker_start(course)
+    assert set(json.loads(start.to_line())) == {"assignment", "language"}
+    assert not {"submitted", "db_url", "prepared"} & set(Job.__dataclass_fields__)
+    settings = Settings(cell_timeout=30, wall_timeout=60, output_limit=100_000)
+    probe = ("import sys\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'nbgrader', 'sqlalchemy', 'sqlite3', "
+             "'nbconvert', 'nbformat'}))")
+    outcomes = []
+    with pool_for(course, 1, tmp_path / "logs") as pool:
+        pool.run([direct_job("probe", probe, tmp_path / "runs", settings)], outcomes.append)
+    assert [o.exit_code for o in outcomes] == [0]
+    printed = json.loads((tmp_path / "runs" / "probe" / "cells.jsonl").read_text().splitlines()[0])
+    assert printed["outputs"][0]["text"] == "[]\n", printed

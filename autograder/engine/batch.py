@@ -1,9 +1,9 @@
 """The kit's fast batch grader: nbgrader's rules, executed by warm parallel workers.
 
-Stages: a worker prepares each notebook with nbgrader's own sanitizing steps, as
-``nbgrader autograde`` would before executing it (``autograder.engine.prepare``), and runs its
-code cells in a forked process; the cells' outputs, with how each run ended, are written
-as one record per student; nbgrader grades the records into its gradebook and
+Stages: nbgrader's side prepares each notebook with nbgrader's own sanitizing steps, as
+``nbgrader autograde`` would before executing it (``autograder.engine.prepare``); a worker runs
+its code cells in a forked process; the cells' outputs, with how each run ended, are written
+as one record per student; nbgrader's side grades the records into its gradebook and
 ``autograded/`` (``autograder.engine.replay``). The scores are therefore nbgrader's own,
 and formgrader, ``generate_feedback`` and ``nbgrader export`` work afterwards exactly as
 after ``nbgrader autograde``.
@@ -30,8 +30,8 @@ from autograder.engine import channel, judge, review
 from autograder.engine.config import grading_environment
 from autograder.engine.execution import TRUNCATED, read_cell_runs
 from autograder.engine.pool import Prestarted, WorkerPool
-from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, RELEASE, Job, NbgraderStep, Outcome, RunFolder,
-                                        Settings, StepDone, WorkerStart, WorkFolder)
+from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, PREPARE, RELEASE, Job, NbgraderStep, Outcome,
+                                        RunFolder, Settings, StepDone, WorkerStart, WorkFolder)
 from autograder.language import Text, as_text
 from autograder.notebooks import code_cells, grade_id, is_autograded_test, read, read_written
 from autograder.submissions import Submission
@@ -103,6 +103,8 @@ EXITED = Text("the notebook's Python process exited (status {code}) before the l
               "but `os._exit()` or a crash ends the process",
               "노트북의 Python 프로세스가 마지막 셀 전에 종료되었습니다(종료 코드 {code}). `sys.exit()`는 채점기가 잡아내지만, `os._exit()`를 호출하거나 크래시가 나면 "
               "프로세스 자체가 끝납니다")
+# nbgrader's side ended without answering (its own reason, when it gives one, is nbgrader's words).
+PREPARE_FAILED = "nbgrader could not prepare the notebook: nbgrader's process ended; see nbgrader.log"
 NOT_RUN = Text("this cell was not run", "이 셀은 실행되지 않았습니다")
 CELL_TIMEOUT_NOTE = Text("cell {index} ran for more than {seconds:g} s and was interrupted",
                          "{index}번 셀이 {seconds:g}초 넘게 실행되어 중단되었습니다")
@@ -170,6 +172,13 @@ class _NbgraderSide:
                 self.changed.wait(1)
             return self.done.get((step, student), StepDone(step, student, ok=False))
 
+    def take(self, step: str, student: str) -> StepDone:
+        """As :meth:`wait`, and forget the answer (a prepared notebook's cells are not kept)."""
+        done = self.wait(step, student)
+        with self.changed:
+            self.done.pop((step, student), None)
+        return done
+
     def finish(self) -> None:
         with contextlib.suppress(OSError):
             self.process.stdin.close()
@@ -178,23 +187,27 @@ class _NbgraderSide:
         self.log.close()
 
 
-def _jobs(course: Course, submissions: list[Submission], scratch: Path, work: WorkFolder, settings: Settings,
-          also_hidden: tuple[Path, ...]) -> list[Job]:
+@dataclass(frozen=True)
+class _Runs:
+    """What every job of a batch shares: what its runs must not see, their caps."""
+
+    hidden: tuple[str, ...]
+    kept: tuple[str, ...]
+    settings: Settings
+
+    def job(self, student: str, cells: list[dict], workdir: Path) -> Job:
+        settings = self.settings
+        return Job(id=student, cells=tuple(cells), workdir=str(workdir), hidden=self.hidden, kept=self.kept,
+                   cell_timeout=settings.cell_timeout, wall_timeout=settings.wall_timeout,
+                   output_limit=settings.output_limit, limits=settings.limits, isolate=settings.isolate)
+
+
+def _runs(course: Course, submissions: list[Submission], work: WorkFolder, settings: Settings,
+          also_hidden: tuple[Path, ...]) -> _Runs:
     also = (work.path, *also_hidden, *(s.path for s in submissions))
     hidden = tuple(hidden_paths(course, also)) if settings.isolate else ()
     kept = tuple(kept_paths(course)) if settings.isolate else ()
-    jobs = []
-    for s in submissions:
-        student = s.student_id
-        workdir = scratch / student
-        workdir.mkdir(parents=True)
-        prepared = work.prepared(student)
-        prepared.unlink(missing_ok=True)  # an earlier run's: never graded in place of this one
-        jobs.append(Job(id=student, submitted=str(course.submitted_notebook(student)), db_url=course.db_url,
-                        workdir=str(workdir), prepared=str(prepared), hidden=hidden, kept=kept,
-                        cell_timeout=settings.cell_timeout, wall_timeout=settings.wall_timeout,
-                        output_limit=settings.output_limit, limits=settings.limits, isolate=settings.isolate))
-    return jobs
+    return _Runs(hidden, kept, settings)
 
 
 def trusted_sources(course: Course) -> frozenset[str]:
@@ -203,12 +216,11 @@ def trusted_sources(course: Course) -> frozenset[str]:
     return frozenset(c.source for c in read(course.source_notebook).cells if is_autograded_test(c))
 
 
-def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], judged: dict,
-            log: Path, language: str = "en") -> tuple[dict, RunRecord]:
-    run = RunFolder(Path(job.workdir))
+def _record(student: str, workdir: Path, prepared_file: Path, outcome: Outcome, settings: Settings,
+            trusted: set[str], judged: dict, log: Path, language: str = "en") -> tuple[dict, RunRecord]:
+    run = RunFolder(workdir)
     runs = {r.index: r for r in read_cell_runs(run.cells)}
-    # The cells as the worker prepared them, from the copy the student's code could not touch.
-    prepared_file = Path(job.prepared)
+    # The cells as nbgrader's side prepared them, from the copy the student's code could not touch.
     prepared_nb = read_written(prepared_file) if prepared_file.exists() else None
     prepared = code_cells(prepared_nb) if prepared_nb else []
     grade_ids = {i: grade_id(c) for i, c in enumerate(prepared_nb.cells) if is_autograded_test(c)} if prepared_nb else {}
@@ -216,7 +228,7 @@ def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], j
     ran_all = all(index in runs for index in sources)
     if run.error.exists():
         with open(log, "a") as log_file:
-            log_file.write(f"{job.id}: the grading process failed before the notebook ran:\n"
+            log_file.write(f"{student}: the grading process failed before the notebook ran:\n"
                            + run.error.read_text())
     stopped = stop_reason(outcome, ran_all, settings)
     cells = {str(i): {"source": sources[i], "outputs": r.outputs, "execution_count": r.execution_count}
@@ -234,7 +246,7 @@ def _record(job: Job, outcome: Outcome, settings: Settings, trusted: set[str], j
                                                                   for change in _grouped(problems))
     # The replay writes the reason into the cells that did not run: the student reads it there.
     return ({"cells": cells, "stopped": (stopped or NOT_RUN).in_language(language)},
-            RunRecord(job.id, outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
+            RunRecord(student, outcome.seconds, outcome.peak_rss_mb, stopped, isolation,
                       _notes(runs, settings), outcome.cpu_seconds, flags))
 
 
@@ -287,11 +299,9 @@ def _remove_stale_scratch() -> None:
 
 
 def worker_start(course: Course) -> WorkerStart:
-    """What the pool's workers are told before they warm up: the course's configuration, as
-    loaded once here, and the assignment they grade."""
-    release = course.config.release_dir
-    return WorkerStart(course_root=str(course.root), release_dir=str(release), assignment=course.assignment.as_json(),
-                       config=course.config.nbgrader, language=course.config.language)
+    """What the pool's workers are told before they warm up: the assignment they grade, and the
+    course's language."""
+    return WorkerStart(assignment=course.assignment.as_json(), language=course.config.language)
 
 
 # One nbgrader process grades and writes the feedback of a notebook in about 0.3 s of CPU, a
@@ -313,9 +323,11 @@ class Batch:
 
     In order: :meth:`release` (when the release must be regenerated), :meth:`release_ready`,
     then :meth:`feedback` and :meth:`grade` as needed, :meth:`export`, :meth:`close` (or use it
-    as a context manager). With ``feedback``, each student's feedback page is written by
-    nbgrader's side right after the student's grades, while the workers run the next
-    notebooks: nothing is left for a pass after the batch.
+    as a context manager). :meth:`grade` first asks nbgrader's side to prepare every notebook,
+    which it does while the workers are still warming up, and hands each worker the next
+    prepared one. With ``feedback``, each student's feedback page is written by nbgrader's side
+    right after the student's grades, while the workers run the next notebooks: nothing is
+    left for a pass after the batch.
     """
 
     def __init__(self, course: Course, settings: Settings, work: Path, feedback: bool = False,
@@ -335,7 +347,7 @@ class Batch:
         self.side_of: dict[str, _NbgraderSide] = {}
         self.pool = WorkerPool(settings.workers, worker_start(course),
                                grading_environment(language=course.config.language), self.folder.worker_logs,
-                               early).begin()
+                               course.root, early).begin()
 
     def _step_done(self, done: StepDone) -> None:
         if done.step == AUTOGRADE and done.ok:
@@ -350,13 +362,12 @@ class Batch:
         self.nbgrader.ask(NbgraderStep(RELEASE))
 
     def release_ready(self) -> None:
-        """Once the release is current (regenerated, if :meth:`release` asked for it), the workers
-        finish their warm-up (it prepares the release once)."""
+        """Wait until the release is current (regenerated, if :meth:`release` asked for it): the
+        notebooks are prepared from the gradebook it writes."""
         if self.releasing:
             self.releasing = False
             if not self.nbgrader.wait(RELEASE).ok:
                 raise NbgraderFailed(f"nbgrader generate_assignment failed in {self.course.root}:\n{self._log_tail()}")
-        self.pool.release_ready()
 
     def feedback(self, students: list[str]) -> None:
         """Feedback pages for students graded by an earlier run (their grades are in the gradebook)."""
@@ -370,9 +381,10 @@ class Batch:
     def grade(self, submissions: list[Submission], on_done: Callable[[RunRecord], None] = lambda r: None,
               on_graded: Callable[[RunRecord], None] = lambda r: None,
               also_hidden: tuple[Path, ...] = ()) -> dict[str, RunRecord]:
-        """Autograde ``submissions`` (already in ``submitted/``): the workers prepare and run the
-        notebooks in parallel; nbgrader's side grades each record as soon as it is written.
-        ``on_graded`` is called once a student's grades are in the gradebook."""
+        """Autograde ``submissions`` (already in ``submitted/``, the release current): nbgrader's
+        side prepares each notebook, the workers run them in parallel, and nbgrader's side grades
+        each record as soon as it is written. ``on_graded`` is called once a student's grades are
+        in the gradebook."""
         settings, folder = self.settings, self.folder
         self.on_graded = on_graded
         _remove_stale_scratch()
@@ -382,22 +394,43 @@ class Batch:
         judge_module = self.course.assignment.judge_module()
         judged = dict(judge_module.JUDGED) if judge_module else {}
         language = self.course.student_language
+        runs = _runs(self.course, submissions, folder, settings, also_hidden)
+        students = [s.student_id for s in submissions]
         try:
-            jobs = {job.id: job for job in _jobs(self.course, submissions, scratch, folder, settings, also_hidden)}
+            # Every notebook is asked for at once: nbgrader's side prepares them in turn while the
+            # workers warm up, and a worker that comes free takes the next one prepared.
+            preparing = {}
+            for student in students:
+                (scratch / student).mkdir()
+                folder.prepared(student).unlink(missing_ok=True)  # an earlier run's: never graded in place of this one
+                side = preparing[student] = self._least_busy()
+                side.ask(NbgraderStep(PREPARE, student, submitted=str(self.course.submitted_notebook(student))))
 
             def finished(outcome: Outcome) -> None:
-                cells, record = _record(jobs[outcome.id], outcome, settings, trusted, judged, folder.log, language)
-                folder.record(outcome.id).write_text(json.dumps(cells))
-                self.records[outcome.id] = record
-                side = self.side_of[outcome.id] = self._least_busy()
-                side.ask(NbgraderStep(AUTOGRADE, outcome.id, feedback=self.feedback_pages))
+                student = outcome.id
+                cells, record = _record(student, scratch / student, folder.prepared(student), outcome, settings,
+                                        trusted, judged, folder.log, language)
+                folder.record(student).write_text(json.dumps(cells))
+                self.records[student] = record
+                side = self.side_of[student] = self._least_busy()
+                side.ask(NbgraderStep(AUTOGRADE, student, feedback=self.feedback_pages))
                 on_done(record)
-            self.pool.run(jobs.values(), finished)
-            for student in jobs:
+
+            def prepared():
+                """Each prepared notebook as a job; one that could not be prepared is recorded
+                with nbgrader's reason, without a run."""
+                for student in students:
+                    done = preparing.pop(student).take(PREPARE, student)
+                    if done.ok:
+                        yield runs.job(student, done.cells, scratch / student)
+                    else:
+                        finished(Outcome(student, prepare_error=done.problem or PREPARE_FAILED))
+            self.pool.run(prepared(), finished)
+            for student in students:
                 self.side_of[student].wait(AUTOGRADE, student)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        return {student: self.records[student] for student in jobs}
+        return {student: self.records[student] for student in students}
 
     def export(self, to: Path) -> None:
         """The whole gradebook as nbgrader export's CSV, once, after the last grades."""

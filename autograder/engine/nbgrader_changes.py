@@ -21,17 +21,19 @@ differently. None of them changes what nbgrader decides:
   graded cell with a query of its own (six tables joined, about 110 a notebook). The replay
   loads a submitted notebook's grades and comments once per gradebook and answers the same
   rows from them (:func:`lookups_by_submission`). Preparing a notebook likewise looks up each
-  of the assignment's cells alone; the worker's preparing process loads a notebook's cells of
-  each kind once (:func:`cell_lookups_by_notebook`).
+  of the assignment's cells alone; while the replay prepares one it loads the notebook's cells
+  of each kind once (:func:`cell_lookups_by_notebook`).
 * The replay (:mod:`autograder.engine.replay`) runs nbgrader's ``Autograde`` converter with two
-  of its steps given their work instead of doing it: the notebook the worker prepared with
-  the course's own sanitizing steps, and the outputs the worker recorded in place of
-  ``Execute`` (:func:`replayed_steps`, :func:`sanitizing_from`).
+  of its steps given their work instead of doing it: the notebook it prepared earlier with
+  the course's own sanitizing steps (the worker ran that notebook's code cells), and the
+  outputs the worker recorded in place of ``Execute`` (:func:`replayed_steps`,
+  :func:`sanitizing_from`).
 * nbgrader's ``SaveAutoGrades`` commits the gradebook after every cell's grade and comment;
   the replay's commits once per notebook, the same rows with the same values
   (:func:`grades_saved_in_one_commit`).
-* The worker prepares notebooks with the converter's sanitizing steps outside the converter,
-  giving them the resources the converter would (:mod:`autograder.engine.prepare`).
+* The replay prepares notebooks with the converter's sanitizing steps outside the converter,
+  giving them the resources the converter would (:mod:`autograder.engine.prepare`), so that a
+  worker is sent the cells to run before nbgrader grades them.
 * nbgrader's converters build a new exporter on every ``start``, and with it a new template
   environment that compiles the feedback page's templates again (about a third of a page's
   time). The batch's feedback converter builds its exporter and writer on its first start
@@ -56,6 +58,7 @@ differently. None of them changes what nbgrader decides:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -238,10 +241,11 @@ def lookups_by_submission() -> None:
     _dropped_on_close(api)
 
 
-def cell_lookups_by_notebook() -> None:
+@contextlib.contextmanager
+def cell_lookups_by_notebook():
     """nbgrader's ``Gradebook.find_source_cell``, ``find_grade_cell``, ``find_solution_cell``,
     ``find_task_cell`` and ``find_graded_cell`` answered from one query per notebook and kind of
-    cell, for every ``Gradebook`` of this process.
+    cell, for every ``Gradebook`` of this process, inside the ``with`` block.
 
     Preparing a notebook (``OverwriteCells``, and the course's step that restores test cells)
     looks up each of its cells alone, some 110 queries a notebook, most of the preparing's
@@ -251,9 +255,10 @@ def cell_lookups_by_notebook() -> None:
     asked as nbgrader asks it, so it is found, or fails, as it would. What was loaded is
     dropped when the gradebook closes.
 
-    Only for a process that reads the assignment's cells without changing them (the worker's
-    preparing): a gradebook that removes a notebook's cells and writes them again (the release)
-    would be answered with the cells it had removed.
+    Only around steps that read the assignment's cells without changing them (the preparing of
+    a submission): a gradebook that removes a notebook's cells and writes them again (the
+    release) would be answered with the cells it had removed. Outside the block nbgrader's own
+    lookups answer.
     """
     require_supported_nbgrader()
     from nbgrader import api
@@ -299,6 +304,11 @@ def cell_lookups_by_notebook() -> None:
         setattr(api.Gradebook, method, finder(method))
     api.Gradebook.find_graded_cell = find_graded_cell
     _dropped_on_close(api)
+    try:
+        yield
+    finally:
+        for method, nbgraders in by_nbgrader.items():
+            setattr(api.Gradebook, method, nbgraders)
 
 
 def replayed_steps(autograde_steps: list, replay_step) -> list:
@@ -356,7 +366,7 @@ def grades_saved_in_one_commit():
 
 
 def sanitizing_from(prepared_exists: bool, course_steps: list, use_prepared) -> list:
-    """The sanitizing steps for one student: where the worker prepared the notebook, its
+    """The sanitizing steps for one student: where the notebook was prepared before it ran, its
     result (``use_prepared``) and the step that only checks it; otherwise nbgrader's own steps,
     which fail the notebook exactly as ``nbgrader autograde`` would."""
     require_supported_nbgrader()

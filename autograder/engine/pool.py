@@ -129,8 +129,9 @@ class Prestarted:
 
     def take(self, start: WorkerStart) -> tuple[subprocess.Popen, list[_Worker]]:
         self.taken = True
-        self.warm.stdin.write(start.to_line().encode())
-        self.warm.stdin.flush()
+        with contextlib.suppress(OSError):  # a warm process that died is reported by wait_ready
+            self.warm.stdin.write(start.to_line().encode())
+            self.warm.stdin.close()
         return self.warm, [_Worker(self.warm.pid, os.fdopen(jobs, "wb"), os.fdopen(answers, "rb"), str(self.log))
                            for jobs, answers in self.ours]
 
@@ -159,10 +160,7 @@ class Prestarted:
 def _forked_workers(size: int, start: WorkerStart, env: dict, cwd: Path,
                     log: Path, early: Prestarted | None = None) -> tuple[subprocess.Popen, list[_Worker]]:
     """Start one process that warms up once and forks ``size`` workers, each on its own pipes
-    (or take ``early``, started before, when it fits).
-
-    Its stdin stays open: the warm-up's last step waits for the pool to say the course's
-    release is current (:meth:`WorkerPool.release_ready`)."""
+    (or take ``early``, started before, when it fits)."""
     if early is not None and early.fits(size, env, cwd, log):
         return early.take(start)
     if early is not None:
@@ -172,17 +170,18 @@ def _forked_workers(size: int, start: WorkerStart, env: dict, cwd: Path,
 
 
 class WorkerPool:
-    """``size`` workers for one course and assignment (``start``), in ``env``, logging to ``log_dir``.
+    """``size`` workers for one assignment (``start``), in ``env`` and the folder ``cwd``, logging to ``log_dir``.
 
-    :meth:`begin` starts them warming up and returns at once; their warm-up's last step (which
-    reads the course's release) waits for :meth:`release_ready`; :meth:`run` waits until they
-    are ready. As a context manager, the three at once (the release must be current).
+    :meth:`begin` starts them warming up and returns at once; :meth:`run` waits until they
+    are ready. As a context manager, both at once. The workers need nothing of the course
+    but the assignment's manifest: each job brings its prepared cells.
     """
 
-    def __init__(self, size: int, start: WorkerStart, env: dict, log_dir: Path, early: Prestarted | None = None):
+    def __init__(self, size: int, start: WorkerStart, env: dict, log_dir: Path, cwd: Path,
+                 early: Prestarted | None = None):
         self.size, self.start, self.env, self.log_dir = max(1, size), start, env, log_dir
         self.early = early
-        self.cwd = Path(start.course_root)
+        self.cwd = Path(cwd)
         self.workers: list[_Worker] = []
         self.warm: subprocess.Popen | None = None
         self.waiting: list[_Worker] = []
@@ -201,12 +200,6 @@ class WorkerPool:
         self.waiting = list(self.workers)
         return self
 
-    def release_ready(self) -> None:
-        if self.warm is not None and not self.warm.stdin.closed:
-            with contextlib.suppress(OSError):  # a warm process that died is reported by wait_ready
-                self.warm.stdin.write(b"release ready\n")
-                self.warm.stdin.close()
-
     def wait_ready(self) -> None:
         try:
             while self.waiting:
@@ -217,12 +210,10 @@ class WorkerPool:
 
     def __enter__(self) -> "WorkerPool":
         self.begin()
-        self.release_ready()
         self.wait_ready()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.release_ready()
         for worker in self.workers:
             worker.close()
         if self.warm is not None:
@@ -237,21 +228,25 @@ class WorkerPool:
         return max((w.rss_mb for w in self.workers), default=0.0)
 
     def run(self, jobs: Iterable[Job], on_done: Callable[[Outcome], None]) -> None:
+        """Each job to the next idle worker, ``on_done`` called with each outcome. ``jobs`` is
+        drawn as workers come free: it may still be producing them (the batch's preparing)."""
         self.wait_ready()
-        pending = list(jobs)
-        pending.reverse()
+        pending = iter(jobs)
         selector = selectors.DefaultSelector()
         busy: dict[int, _Worker] = {}
 
-        def dispatch(worker: _Worker) -> None:
-            job = pending.pop()
+        def dispatch(worker: _Worker) -> bool:
+            job = next(pending, None)
+            if job is None:
+                return False
             worker.send(job)
             busy[worker.answers.fileno()] = worker
             selector.register(worker.answers, selectors.EVENT_READ, worker)
+            return True
 
         for worker in self.workers:
-            if pending:
-                dispatch(worker)
+            if not dispatch(worker):
+                break
         while busy:
             for key, _ in selector.select():
                 worker: _Worker = key.data
@@ -267,6 +262,5 @@ class WorkerPool:
                     worker = self.workers[index] = self._spawn()
                 worker.job = None
                 # The next job first: the worker need not wait while its last one is recorded.
-                if pending:
-                    dispatch(worker)
+                dispatch(worker)
                 on_done(outcome)

@@ -2,10 +2,11 @@
 
 ``nbgrader autograde`` first sanitizes a notebook (outputs cleared, duplicate cells dropped,
 test cells, hidden tests included, restored from the gradebook, deleted ones put back) and
-then executes it. The kit's workers run those same steps, from the course's configuration,
-on the submitted notebook, and keep the result where student code cannot reach it; the
-run executes its code cells, and nbgrader's replay grades that same notebook
-(:mod:`autograder.engine.replay`) instead of sanitizing it a second time.
+then executes it. nbgrader's side of a batch (:mod:`autograder.engine.replay`) runs those same
+steps, from the course's configuration, on the submitted notebook before a worker runs it,
+and keeps the result where student code cannot reach it; a worker is sent only its code
+cells, and the replay later grades that same notebook instead of sanitizing it a second time.
+So a worker never opens the gradebook, and needs nothing of the course's files.
 """
 
 from __future__ import annotations

@@ -3,24 +3,25 @@
 Three boundaries, each one way of speaking:
 
 * batch -> worker pool -> worker (``python -m autograder.engine.worker``): a :class:`WorkerStart`
-  once (what to warm up, the course's configuration), then one :class:`Job` line per
-  submission; the worker answers :class:`Ready` once and one :class:`Outcome` line per job;
+  once (what to warm up), then one :class:`Job` line per submission, its code cells already
+  prepared by nbgrader's side; the worker answers :class:`Ready` once and one :class:`Outcome`
+  line per job. A worker needs nothing of the course but these lines: not its gradebook, not
+  its configuration, not its files;
 * worker -> a run's processes: the job, in memory across ``fork`` (nothing is serialised);
   the notebook's process speaks back on the run's channel (:mod:`autograder.engine.channel`),
   whose reader writes the files of :class:`RunFolder`;
 * batch -> nbgrader's side (``python -m autograder.engine.replay``): one :class:`NbgraderStep`
-  line per step asked (the release, a student's autograde and feedback, the export), one
-  :class:`StepDone` line per step done; the records it grades are in :class:`WorkFolder`.
+  line per step asked (the release, a student's notebook prepared, a student's autograde and
+  feedback, the export), one :class:`StepDone` line per step done; the records it grades are
+  in :class:`WorkFolder`.
 
 The sandbox's caps are built from :class:`Settings`, the only place they are written.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import pickle
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -82,13 +83,13 @@ class _Line:
 
 @dataclass(frozen=True)
 class Job:
-    """One submission for a worker: where its files are, and the caps its run gets."""
+    """One submission for a worker: its code cells, as nbgrader's sanitizing steps prepared them
+    (the test cells, hidden ones included, restored from the gradebook), where its run writes,
+    and the caps its run gets."""
 
     id: str
-    submitted: str            # the notebook as handed in (in the course's submitted/)
-    db_url: str               # the gradebook nbgrader's steps restore test cells from
+    cells: tuple[dict, ...]   # autograder.notebooks.code_cells of the prepared notebook
     workdir: str              # the run's own folder, outside the course (see RunFolder)
-    prepared: str             # where the prepared notebook goes (WorkFolder.prepared)
     hidden: tuple[str, ...]   # paths the run must not see
     kept: tuple[str, ...]     # paths inside hidden ones it still sees (the release, the environment)
     cell_timeout: float
@@ -96,7 +97,6 @@ class Job:
     output_limit: int
     limits: Limits
     isolate: bool = True
-    cells: tuple[dict, ...] | None = None  # code cells given directly (the engine's own tests): nothing to prepare
 
     def to_line(self) -> str:
         return json.dumps(asdict(self)) + "\n"
@@ -105,9 +105,7 @@ class Job:
     def from_line(cls, line: str) -> "Job":
         data = json.loads(line)
         data["limits"] = _decode(Limits, data["limits"])
-        data["hidden"], data["kept"] = tuple(data["hidden"]), tuple(data["kept"])
-        if data.get("cells") is not None:
-            data["cells"] = tuple(data["cells"])
+        data["hidden"], data["kept"], data["cells"] = tuple(data["hidden"]), tuple(data["kept"]), tuple(data["cells"])
         return _decode(cls, data)
 
 
@@ -144,56 +142,44 @@ class Outcome(_Line):
 
 
 @dataclass(frozen=True)
-class WorkerStart:
-    """What a worker is told before it warms up: the course and the assignment it grades.
-    The course's configuration travels with it (pickled, as it holds classes), so a worker
-    never loads the configuration file itself."""
+class WorkerStart(_Line):
+    """What a worker is told before it warms up: the assignment it grades (its manifest names
+    the checks and the warm-up) and the language its messages speak."""
 
-    course_root: str
-    release_dir: str          # the course's release folder (relative to its root, or absolute)
     assignment: dict          # autograder.engine.manifest.Assignment.as_json()
-    config: object            # the course's traitlets Config, as autograder.engine.config loaded it
     language: str | None = None  # the course's language for every notebook's messages, if it sets one
-
-    def to_line(self) -> str:
-        data = asdict(self)
-        data["config"] = base64.b64encode(pickle.dumps(self.config)).decode()
-        return json.dumps(data) + "\n"
-
-    @classmethod
-    def from_line(cls, line: str) -> "WorkerStart":
-        data = json.loads(line)
-        # Written by the batch that started this worker, on a pipe only it holds.
-        data["config"] = pickle.loads(base64.b64decode(data["config"]))  # noqa: S301
-        return _decode(cls, data)
 
 
 # The steps nbgrader's side of a batch takes, each as nbgrader's own command would.
-RELEASE, AUTOGRADE, FEEDBACK, EXPORT = "release", "autograde", "feedback", "export"
+RELEASE, PREPARE, AUTOGRADE, FEEDBACK, EXPORT = "release", "prepare", "autograde", "feedback", "export"
 
 
 @dataclass(frozen=True)
 class NbgraderStep(_Line):
-    """A step asked of nbgrader's side: ``release`` (generate_assignment), ``autograde`` (a
-    student's record, then, with ``feedback``, the student's feedback page), ``feedback`` (only
-    the page, for a student graded by an earlier run), ``export`` (the gradebook to the CSV
-    file ``to``)."""
+    """A step asked of nbgrader's side: ``release`` (generate_assignment), ``prepare`` (the
+    student's notebook ``submitted`` through the course's sanitizing steps, kept for the
+    autograde, its code cells answered for a worker to run), ``autograde`` (a student's record,
+    then, with ``feedback``, the student's feedback page), ``feedback`` (only the page, for a
+    student graded by an earlier run), ``export`` (the gradebook to the CSV file ``to``)."""
 
     step: str
     student: str = ""
     feedback: bool = False
     to: str = ""
+    submitted: str = ""
 
 
 @dataclass(frozen=True)
 class StepDone(_Line):
-    """How a step ended: ``ok`` (nbgrader did it), and for ``autograde`` whether the feedback
-    page was written too."""
+    """How a step ended: ``ok`` (nbgrader did it); for ``autograde`` whether the feedback page was
+    written too; for ``prepare`` the notebook's code cells, or why it could not be prepared."""
 
     step: str
     student: str = ""
     ok: bool = True
     feedback: bool = False
+    cells: list | None = None
+    problem: str = ""
 
 
 class RunFolder:

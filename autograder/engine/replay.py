@@ -9,18 +9,22 @@ batch asks for a student's grades and feedback as soon as a worker has run the n
 while the workers go on with the next ones. Each step is what nbgrader's command does:
 
 * ``release``: ``GenerateAssignmentApp`` (``nbgrader generate_assignment ASSIGNMENT --force``);
+* ``prepare``: the first half of what ``nbgrader autograde`` does to a notebook, before it
+  executes it: the course's sanitizing steps (:mod:`autograder.engine.prepare`), whose result
+  is kept as ``WORK_DIR/records/STUDENT.ipynb``, where the student's code cannot reach it; the
+  answer carries its code cells, which a worker then runs. The batch asks for every student's
+  at once, so they are ready while the workers warm up;
 * ``autograde``: nbgrader's ``Autograde`` converter with the course's configuration, so every
   rule is nbgrader's: test cells (hidden tests included) restored from the gradebook, deleted
   test cells put back, solution cells kept, known stderr ignored, outputs limited, grades
   saved to the gradebook with late penalties. Two steps differ, and only in where their work
   comes from:
 
-  - sanitizing: a worker already ran the course's sanitizing steps on the submission and
-    kept the result, ``WORK_DIR/records/STUDENT.ipynb`` (``autograder.engine.prepare``), in
-    a place the student's code cannot reach; ``UsePrepared`` takes that notebook instead of
-    running those steps a second time. ``CheckCellMetadata`` still runs here, as nbgrader
-    runs it. Where the worker could not prepare the notebook, nbgrader's own steps run and
-    fail it exactly as ``nbgrader autograde`` would;
+  - sanitizing: the ``prepare`` step already ran the course's sanitizing steps on the
+    submission; ``UsePrepared`` takes the notebook it kept instead of running those steps a
+    second time. ``CheckCellMetadata`` still runs here, as nbgrader runs it. Where the
+    notebook could not be prepared, nbgrader's own steps run and fail it exactly as
+    ``nbgrader autograde`` would;
   - execution: ``ReplayExecution`` puts the outputs the worker recorded
     (``WORK_DIR/records/STUDENT.json``) into the cells, in place of ``Execute``.
 
@@ -57,8 +61,10 @@ from nbgrader.preprocessors import NbGraderPreprocessor  # noqa: E402
 from traitlets import Unicode  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
-from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, RELEASE, NbgraderStep, StepDone,  # noqa: E402
-                                        WorkFolder)
+from autograder.engine import prepare  # noqa: E402
+from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, PREPARE, RELEASE, NbgraderStep,  # noqa: E402
+                                        StepDone, WorkFolder)
+from autograder.notebooks import code_cells  # noqa: E402
 from autograder.wrapping import wrap  # noqa: E402
 
 
@@ -79,7 +85,7 @@ class FromRecords(NbGraderPreprocessor):
 
 
 class UsePrepared(FromRecords):
-    """The notebook as the worker prepared it with the course's sanitizing steps."""
+    """The notebook as the ``prepare`` step left it, with the course's sanitizing steps."""
 
     def preprocess(self, nb, resources):
         return nbformat.read(str(self.work().prepared(resources["nbgrader"]["student"])), as_version=4), resources
@@ -156,10 +162,31 @@ class NbgraderSide:
         self.app = _app(assignment, work_dir)
         self.feedback_app: GenerateFeedbackApp | None = None
         self.feedback_converter = None
+        self.sanitizing: list | None = None  # the course's sanitizing steps, made on the first prepare
         self.frozen = False
 
     def release(self) -> bool:
         return _ran(GenerateAssignmentApp, [self.assignment, "--force"])
+
+    def prepare(self, student: str, submitted: str) -> StepDone:
+        """The student's notebook through the course's sanitizing steps, kept for :meth:`grade`;
+        its code cells, or why nbgrader could not prepare it (its own pass in :meth:`grade` then
+        fails the notebook the same way). Asked only once the release is current: the cells are
+        looked up once per notebook (:func:`~autograder.engine.nbgrader_changes.cell_lookups_by_notebook`)."""
+        kept = self.work.prepared(student)
+        kept.unlink(missing_ok=True)  # an earlier run's: never graded in place of this one
+        try:
+            if self.sanitizing is None:
+                self.sanitizing = prepare.sanitize_steps(self.app.config)
+            with nbgrader_changes.cell_lookups_by_notebook():
+                nb = prepare.prepared_notebook(Path(submitted), student, self.app.coursedir.db_url, self.sanitizing,
+                                               self.assignment, Path(submitted).stem)
+            nbformat.write(nb, str(kept))
+            return StepDone(PREPARE, student, cells=code_cells(nb))
+        except Exception as error:  # noqa: BLE001 - nbgrader's own pass will report it the same way
+            kept.unlink(missing_ok=True)
+            return StepDone(PREPARE, student, ok=False, problem=f"nbgrader could not prepare the notebook: "
+                            f"{type(error).__name__}: {str(error)[:300]}")
 
     def grade(self, student: str) -> bool:
         self.app.coursedir.student_id = student
@@ -205,6 +232,8 @@ class NbgraderSide:
     def take(self, step: NbgraderStep) -> StepDone:
         if step.step == RELEASE:
             return StepDone(RELEASE, ok=self.release())
+        if step.step == PREPARE:
+            return self.prepare(step.student, step.submitted)
         if step.step == AUTOGRADE:
             ok = self.grade(step.student)
             return StepDone(AUTOGRADE, step.student, ok, feedback=ok and step.feedback and self.feedback(step.student))

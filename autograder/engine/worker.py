@@ -5,15 +5,15 @@
                                                       worker per pair of inherited pipe descriptors)
 
 Both are started by :class:`autograder.engine.pool.WorkerPool`, and speak the types of
-:mod:`autograder.engine.protocol`: a :class:`WorkerStart` first (the course, its configuration
-and the assignment), then one :class:`Job` line per submission, each answered by one
-:class:`Outcome` line. Interpreter start, ``import torch`` and PyTorch's first-call
-set-up are paid once: by the process that forks a whole pool's workers, or by a worker
-started on its own (a replacement for one that died). Nothing secret is loaded here (not the
-reference solution, not the test split's tags): every run is forked from this memory.
+:mod:`autograder.engine.protocol`: a :class:`WorkerStart` first (the assignment and the
+language), then one :class:`Job` line per submission (its code cells, prepared by nbgrader's
+side of the batch), each answered by one :class:`Outcome` line. Interpreter start,
+``import torch`` and PyTorch's first-call set-up are paid once: by the process that forks a
+whole pool's workers, or by a worker started on its own (a replacement for one that died).
+Nothing secret is loaded here (not the reference solution, not the test split's tags, not
+the gradebook): every run is forked from this memory.
 
-Per submission: nbgrader's steps prepare the notebook in a short-lived process; the worker
-forks the run's *keeper*, which moves into namespaces of its own and forks their *init*,
+Per submission: the worker forks the run's *keeper*, which moves into namespaces of its own and forks their *init*,
 which seals the file systems and forks the *notebook's process* (``autograder.engine.sandbox``).
 That process runs the code cells (``autograder.engine.execution``) and sends each one's outputs on
 the run's channel as it finishes, so a crash loses only the cell that crashed; the worker
@@ -43,36 +43,15 @@ from autograder.language import OVERRIDE, speak
 
 
 class _Grading:
-    """What every job of this worker shares: the course's sanitizing steps, the assignment's
-    names, the judge of its held-out checks."""
+    """What every job of this worker shares: the assignment's names, the judge of its held-out checks."""
 
-    def __init__(self, assignment, steps: list):
+    def __init__(self, assignment):
         self.assignment = assignment
-        self.steps = steps
         self.judge = None
         if self.assignment.judge:
             from autograder.engine.judge import Judge
 
             self.judge = Judge(self.assignment.judge)
-
-
-def _warm_prepare(start: WorkerStart, assignment, steps: list) -> None:
-    """Prepare the course's own release once, so the forked processes that prepare each
-    submission start with nbgrader's and SQLAlchemy's first-use work done (about half their
-    time). Only the course's release and gradebook address are left in this memory."""
-    from autograder.course import Course
-    from autograder.engine import prepare
-
-    course = Course(Path(start.course_root), assignment.name)
-    release = Path(start.course_root) / start.release_dir / assignment.name / assignment.notebook_file
-    if release.exists() and course.path("gradebook.db").exists():
-        with contextlib.suppress(Exception), contextlib.redirect_stderr(io.StringIO()):
-            prepare.prepared_notebook(release, "warm-up", course.db_url, steps, assignment.name, assignment.notebook)
-    # What nbgrader's steps keep of the notebook they last prepared (OverwriteCells sets these
-    # afresh on every notebook): not left in the memory every run is forked from.
-    for step in steps:
-        for kept in ("db_url", "gradebook", "notebook_id", "assignment_id"):
-            vars(step).pop(kept, None)
 
 
 def import_ahead():
@@ -81,24 +60,19 @@ def import_ahead():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import nbgrader.preprocessors  # noqa: F401 - each submission is prepared with its sanitizing steps
     import torch
 
-    from autograder.engine import channel, execution, guard, judge, prepare, sandbox  # noqa: F401 - warm in every run
+    from autograder.engine import channel, execution, guard, judge, sandbox  # noqa: F401 - warm in every run
     return plt, torch
 
 
-def warm_up(start: WorkerStart, release_ready=lambda: None) -> _Grading:
+def warm_up(start: WorkerStart) -> _Grading:
     """Import and exercise what every submission uses, so forked processes start warm: the
     notebook's usual libraries, the kit's run machinery, and what the assignment's manifest
     names (its hidden checks, its own warm-up). Nothing secret is loaded here: what is loaded
     here is in every notebook's process.
-
-    ``release_ready()`` returns once the course's release is current (the batch may be
-    regenerating it meanwhile): only the last step, preparing the release once, reads it.
     """
     plt, torch = import_ahead()
-    from autograder.engine import prepare
     from autograder.engine.manifest import Assignment
 
     torch.set_num_threads(1)
@@ -118,11 +92,8 @@ def warm_up(start: WorkerStart, release_ready=lambda: None) -> _Grading:
         plt.figure()
         plt.plot([0, 1])
         plt.close("all")
-    steps = prepare.sanitize_steps(start.config)
-    release_ready()
-    _warm_prepare(start, assignment, steps)
-    grading = _Grading(assignment, steps)
-    # What was built here (torch, the checks, nbgrader) is the same in every forked process:
+    grading = _Grading(assignment)
+    # What was built here (torch, the checks) is the same in every forked process:
     # frozen, their garbage collections skip it instead of walking (and so copying) those
     # pages on each collection. The warm-up's own garbage goes first.
     gc.collect()
@@ -308,78 +279,18 @@ def watch(pid: int, channel_fd: int, reader, wall_seconds: float) -> dict:
     }
 
 
-def prepare_job(job: Job, grading: _Grading) -> tuple[list[dict], str | None]:
-    """The code cells to run, prepared as nbgrader would execute them; or why not.
-
-    The prepared notebook goes to ``job.prepared``, outside the run's reach: nbgrader's
-    replay grades that file, so the student's code must not be able to change it. The run
-    gets only the code cells, in memory. nbgrader's steps keep what they last worked on (the
-    gradebook's address, the student), so they run in a short-lived process of their own:
-    the worker, which every run is forked from, never holds another job's details.
-    """
-    if job.cells is not None:  # given directly (the engine's own tests): nothing to prepare
-        return list(job.cells), None
-    answer = in_own_process(_prepare, job, grading)
-    if answer is None:
-        return [], "nbgrader could not prepare the notebook: the preparing process failed"
-    cells, problem = answer
-    return cells, problem
-
-
-def in_own_process(function, *args):
-    """``function(*args)`` computed in a forked, short-lived process, its result back as JSON
-    (``None`` if it failed): whatever the function loads or keeps stays out of this process."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "w") as answer:
-                answer.write(json.dumps(function(*args)))
-        except BaseException:  # noqa: BLE001 - a forked helper never returns into its parent
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end) as answer:
-        text = answer.read()
-    os.waitpid(pid, 0)
-    return json.loads(text) if text else None
-
-
-def _prepare(job: Job, grading: _Grading) -> tuple[list[dict], str | None]:
-    import nbformat
-
-    from autograder.engine import nbgrader_changes, prepare
-    from autograder.notebooks import code_cells
-
-    # Here only, in a short-lived process that forks no student code: one engine for the
-    # gradebook, kept open, and the notebook's cells looked up together.
-    nbgrader_changes.reuse_gradebook_engines()
-    nbgrader_changes.cell_lookups_by_notebook()
-    try:
-        assignment = grading.assignment
-        nb = prepare.prepared_notebook(Path(job.submitted), job.id, job.db_url, grading.steps, assignment.name,
-                                       assignment.notebook)
-        nbformat.write(nb, job.prepared)
-        return code_cells(nb), None
-    except Exception as error:  # noqa: BLE001 - nbgrader's own pass will report it the same way
-        return [], f"nbgrader could not prepare the notebook: {type(error).__name__}: {str(error)[:300]}"
-
-
 def serve(stdin=sys.stdin, stdout=sys.stdout) -> None:
     """Read the start, warm up, then answer jobs until ``stdin`` closes."""
     serve_jobs(stdin, stdout, warm_up(WorkerStart.from_line(stdin.readline())))
 
 
-def fork_workers(slots: list[tuple[int, int]], start: WorkerStart, release_ready=lambda: None) -> None:
+def fork_workers(slots: list[tuple[int, int]], start: WorkerStart) -> None:
     """Warm up once, fork one worker per ``(jobs, answers)`` pair of descriptors, and wait for them.
 
     The pool created the pipes; each worker keeps only its own pair, so that when one dies
     the pool reads the end of its answers at once.
     """
-    grading = warm_up(start, release_ready)
+    grading = warm_up(start)
     every_fd = {fd for slot in slots for fd in slot}
     workers = []
     for jobs_fd, answers_fd in slots:
@@ -406,7 +317,7 @@ def fork_workers(slots: list[tuple[int, int]], start: WorkerStart, release_ready
 
 
 def serve_jobs(stdin, stdout, grading: _Grading) -> None:
-    """Say ready, then prepare and run each job in a forked keeper and answer how it ended."""
+    """Say ready, then run each job in a forked keeper and answer how it ended."""
     from autograder.engine.channel import ChannelReader
 
     stdout.write(Ready(os.getpid(), _rss_mb()).to_line())
@@ -414,11 +325,7 @@ def serve_jobs(stdin, stdout, grading: _Grading) -> None:
     for line in stdin:
         job = Job.from_line(line)
         del line  # the run gets the job it needs, not the text it came in
-        cells, problem = prepare_job(job, grading)
-        if problem:
-            stdout.write(Outcome(job.id, prepare_error=problem).to_line())
-            stdout.flush()
-            continue
+        cells = list(job.cells)
         channel_read, channel_write = os.pipe()
         replies_read, replies_write = os.pipe()
         pid = os.fork()
@@ -454,9 +361,7 @@ if __name__ == "__main__":
             sys.exit(0)
         start = WorkerStart.from_line(line)
         os.dup2(2, 1)  # anything printed goes to the log
-        # The pool's second line (or the end of its pipe) says the release is current.
-        fork_workers([tuple(int(fd) for fd in pair.split(",")) for pair in sys.argv[2:]], start,
-                     release_ready=sys.stdin.readline)
+        fork_workers([tuple(int(fd) for fd in pair.split(",")) for pair in sys.argv[2:]], start)
         # Its workers have ended: nothing is left to write, and the batch waits for this
         # process, which ends without the interpreter tearing down torch and the rest.
         sys.stdout.flush()
