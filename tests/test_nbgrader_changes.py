@@ -106,3 +106,41 @@ def test_a_notebook_the_kit_wrote_is_read_as_nbformat_reads_it(tmp_path):
     converted = read_written(old)  # converted as read converts it (new cells get random ids)
     assert (converted.nbformat, converted.nbformat_minor) == (read(old).nbformat, read(old).nbformat_minor) == (4, 5)
     assert [(c.cell_type, c.source) for c in converted.cells] == [("code", "x = 1")]
+
+
+def test_a_notebook_read_from_its_file_is_converted_as_before_and_a_given_one_is_still_copied(tmp_path, monkeypatch):
+    """A step that changes the notebook it is given: a file converted with the change gives what
+    it gave before, and a notebook handed to ``from_notebook_node`` is still left as it was."""
+    import nbformat
+    from nbconvert.exporters import NotebookExporter
+    from nbconvert.exporters import exporter as module
+    from nbconvert.preprocessors import Preprocessor
+
+    monkeypatch.setattr(module, "copy", module.copy)  # put back after the test
+    monkeypatch.setattr(module.Exporter, "from_file", module.Exporter.from_file)
+
+    class Stamp(Preprocessor):
+        def preprocess(self, nb, resources):
+            for cell in nb.cells:
+                cell.source += "\n# stamped"
+            nb.metadata["stamped"] = True
+            return nb, resources
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("*hi*")])
+    path = tmp_path / "given.ipynb"
+    nbformat.write(nb, str(path))
+
+    def converted() -> tuple[str, str, dict]:
+        exporter = NotebookExporter()
+        exporter.register_preprocessor(Stamp, enabled=True)
+        given = nbformat.read(str(path), as_version=4)
+        from_node, _ = exporter.from_notebook_node(given)
+        from_file, _ = exporter.from_filename(str(path))
+        return from_file, from_node, given
+
+    before = converted()
+    nbgrader_changes.notebooks_read_copied_once()
+    assert module.Exporter.from_file.copies_once
+    after = converted()
+    assert after == before and "# stamped" in after[0]
+    assert after[2] == nbformat.read(str(path), as_version=4)  # the caller's notebook is as it was

@@ -24,16 +24,18 @@ differently. None of them changes what nbgrader decides:
   of the assignment's cells alone; while the replay prepares one it loads the notebook's cells
   of each kind once (:func:`cell_lookups_by_notebook`).
 * The replay (:mod:`autograder.engine.replay`) runs nbgrader's ``Autograde`` converter with two
-  of its steps given their work instead of doing it: the notebook it prepared earlier with
-  the course's own sanitizing steps (the worker ran that notebook's code cells), and the
-  outputs the worker recorded in place of ``Execute`` (:func:`replayed_steps`,
-  :func:`sanitizing_from`).
+  of its parts given their work instead of doing it: its sanitizing pass's output, written
+  earlier by that same pass (the worker ran that notebook's code cells), and the outputs the
+  worker recorded in place of ``Execute`` (:func:`sanitized_earlier`, :func:`replayed_steps`).
 * nbgrader's ``SaveAutoGrades`` commits the gradebook after every cell's grade and comment;
   the replay's commits once per notebook, the same rows with the same values
   (:func:`grades_saved_in_one_commit`).
-* The replay prepares notebooks with the converter's sanitizing steps outside the converter,
-  giving them the resources the converter would (:mod:`autograder.engine.prepare`), so that a
-  worker is sent the cells to run before nbgrader grades them.
+* The replay makes autograde's sanitizing pass with nbgrader's exporter and steps outside the
+  converter, giving them the resources the converter would (:mod:`autograder.engine.prepare`),
+  so that a worker is sent the cells to run before nbgrader grades them.
+* nbconvert copies every notebook it converts twice before its steps run, to keep the
+  caller's notebook as it was; a notebook it has just read from its file has no caller, and
+  is copied once (:func:`notebooks_read_copied_once`).
 * nbgrader's converters build a new exporter on every ``start``, and with it a new template
   environment that compiles the feedback page's templates again (about a third of a page's
   time). The batch's feedback converter builds its exporter and writer on its first start
@@ -311,6 +313,50 @@ def cell_lookups_by_notebook():
             setattr(api.Gradebook, method, nbgraders)
 
 
+def notebooks_read_copied_once() -> None:
+    """nbconvert's ``Exporter.from_file`` (what every converter of nbgrader's converts a notebook
+    file with) without the two copies its conversion makes of a notebook it has just read.
+
+    ``from_notebook_node`` copies the notebook it is given, so that its steps leave the caller's
+    notebook as it was, and ``_preprocess`` copies that copy again; nbformat's normalising then
+    makes a third. A notebook ``from_file`` has just read belongs to no caller: for it the first
+    two copies are skipped (the third is kept, and so is every copy of the resources). A
+    notebook given to ``from_notebook_node`` directly is copied as before. Three conversions a
+    student (the sanitizing pass, the autograde, the feedback page), each of a whole notebook.
+    """
+    require_supported_nbgrader()
+    import copy as copying
+
+    import nbformat
+    from nbconvert.exporters import exporter as module
+
+    if getattr(module.Exporter.from_file, "copies_once", False):
+        return
+    just_read: set[int] = set()  # the notebooks from_file is converting: no caller holds them
+
+    class Copying:
+        """The ``copy`` module as nbconvert's exporter module sees it."""
+
+        def __getattr__(self, name):
+            return getattr(copying, name)
+
+        @staticmethod
+        def deepcopy(value, memo=None):
+            return value if id(value) in just_read else copying.deepcopy(value, memo)
+
+    def from_file(self, file_stream, resources=None, **kw):
+        nb = nbformat.read(file_stream, as_version=4)
+        just_read.add(id(nb))
+        try:
+            return self.from_notebook_node(nb, resources=resources, **kw)
+        finally:
+            just_read.discard(id(nb))
+
+    from_file.copies_once = True
+    module.copy = Copying()
+    module.Exporter.from_file = from_file
+
+
 def replayed_steps(autograde_steps: list, replay_step) -> list:
     """nbgrader's autograde steps, as the course configures them, with ``replay_step`` in place
     of ``Execute``: every other step (ignoring known stderr, limiting output, saving grades,
@@ -365,16 +411,42 @@ def grades_saved_in_one_commit():
     return SaveAutoGradesOnce
 
 
-def sanitizing_from(prepared_exists: bool, course_steps: list, use_prepared) -> list:
-    """The sanitizing steps for one student: where the notebook was prepared before it ran, its
-    result (``use_prepared``) and the step that only checks it; otherwise nbgrader's own steps,
-    which fail the notebook exactly as ``nbgrader autograde`` would."""
+def sanitized_earlier(autograde_class, kept_for):
+    """nbgrader's ``Autograde`` converter taking its sanitizing pass's output from where it was
+    kept (``kept_for(student)``, written by :mod:`autograder.engine.prepare` with nbgrader's
+    exporter and the course's steps, ``CheckCellMetadata`` included) instead of making that pass
+    again. The text is written by nbgrader's own writer where the pass writes it, and the second
+    pass (execution, grades) runs as nbgrader runs it. Where nothing was kept (the notebook
+    could not be prepared), nbgrader's own first pass runs and fails it exactly as
+    ``nbgrader autograde`` would."""
     require_supported_nbgrader()
-    from nbgrader.preprocessors import CheckCellMetadata
+    from nbgrader import utils
+    from nbgrader.converters.base import BaseConverter
 
-    if not prepared_exists:
-        return course_steps
-    return [use_prepared, *(step for step in course_steps if step is CheckCellMetadata)]
+    class AutogradeSanitizedEarlier(autograde_class):
+        def convert_single_notebook(self, notebook_filename: str) -> None:
+            resources = self.init_single_notebook_resources(notebook_filename)
+            kept = kept_for(resources["nbgrader"]["student"])
+            if not kept.exists():
+                return super().convert_single_notebook(notebook_filename)
+            # As nbgrader 0.9.6's Autograde.convert_single_notebook, its first pass's output
+            # taken from what was kept.
+            self.log.info("Sanitizing %s", notebook_filename)
+            resources["output_extension"] = self.exporter.file_extension
+            self.write_single_notebook(kept.read_text(encoding="utf-8"), resources)
+            notebook_filename = os.path.join(self.writer.build_directory, os.path.basename(notebook_filename))
+            self.log.info("Autograding %s", notebook_filename)
+            self._sanitizing = False
+            self._init_preprocessors()
+            try:
+                with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                    BaseConverter.convert_single_notebook(self, notebook_filename)
+            finally:
+                self._sanitizing = True
+            return None
+
+    AutogradeSanitizedEarlier.__name__ = AutogradeSanitizedEarlier.__qualname__ = autograde_class.__name__
+    return AutogradeSanitizedEarlier
 
 
 def keeping_exporter(converter_class):

@@ -1,45 +1,41 @@
-"""A submission made ready to run, by nbgrader's own sanitizing steps.
+"""A submission made ready to run, by nbgrader's own sanitizing pass.
 
-``nbgrader autograde`` first sanitizes a notebook (outputs cleared, duplicate cells dropped,
-test cells, hidden tests included, restored from the gradebook, deleted ones put back) and
-then executes it. nbgrader's side of a batch (:mod:`autograder.engine.replay`) runs those same
-steps, from the course's configuration, on the submitted notebook before a worker runs it,
-and keeps the result where student code cannot reach it; a worker is sent only its code
-cells, and the replay later grades that same notebook instead of sanitizing it a second time.
-So a worker never opens the gradebook, and needs nothing of the course's files.
+``nbgrader autograde`` converts a notebook twice: a sanitizing pass (outputs cleared, duplicate
+cells dropped, test cells, hidden tests included, restored from the gradebook, deleted ones put
+back, the cells' nbgrader metadata checked) writes the notebook it then executes and grades in
+a second pass. nbgrader's side of a batch (:mod:`autograder.engine.replay`) runs that first pass
+here, with nbgrader's exporter and the course's steps, before a worker runs the notebook, and
+keeps what it writes where student code cannot reach it; a worker is sent only its code cells,
+and the replay's autograde later takes that same text as its first pass's output instead of
+sanitizing the notebook a second time. So a worker never opens the gradebook, and needs
+nothing of the course's files.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-from traitlets.config import Config
-
 from autograder.engine import nbgrader_changes
 
 
-def sanitize_steps(config: Config) -> list:
-    """The course's ``Autograde.sanitize_preprocessors``, instantiated with its configuration.
-
-    ``CheckCellMetadata`` only validates (it changes nothing); it is left to nbgrader's own
-    pass, which fails an invalid notebook exactly as ``nbgrader autograde`` does.
-    """
+def sanitizing_exporter(app):
+    """nbgrader's exporter with the steps of autograde's sanitizing pass, as the course configures
+    them (``Autograde.sanitize_preprocessors``, ``CheckCellMetadata`` included), made the way
+    nbgrader's ``Autograde`` converter makes them for ``app`` (an nbgrader app of the course)."""
     nbgrader_changes.require_supported_nbgrader()
     from nbgrader.converters import Autograde
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.preprocessors import CheckCellMetadata
 
-    converter = Autograde(coursedir=CourseDirectory(config=config), config=config)
-    return [step(config=config) for step in converter.sanitize_preprocessors if step is not CheckCellMetadata]
+    converter = Autograde(coursedir=app.coursedir, parent=app)
+    converter.exporter = converter.exporter_class(parent=converter, config=converter.config)  # as its start() does
+    converter._sanitizing = True  # noqa: SLF001 - nbgrader 0.9.6's switch between its two passes
+    converter._init_preprocessors()  # noqa: SLF001
+    return converter.exporter
 
 
-def prepared_notebook(submitted: Path, student: str, db_url: str, steps: list, assignment: str, notebook: str):
-    """The submitted notebook after the course's sanitizing steps: what nbgrader would execute."""
-    nb = nbformat.read(str(submitted), as_version=nbformat.NO_CONVERT)
-    nb = nbformat.convert(nb, 4)
+def sanitized(exporter, submitted: Path, student: str, db_url: str, assignment: str) -> str:
+    """The submitted notebook as autograde's sanitizing pass writes it: what nbgrader would execute."""
     # The resources nbgrader's converter gives its steps (nbgrader.converters.base.init_single_notebook_resources).
-    resources = {"nbgrader": {"db_url": db_url, "assignment": assignment, "notebook": notebook, "student": student}}
-    for step in steps:
-        nb, resources = step.preprocess(nb, resources)
-    return nb
+    resources = {"nbgrader": {"student": student, "assignment": assignment, "notebook": Path(submitted).stem,
+                              "db_url": db_url}}
+    output, _ = exporter.from_filename(str(submitted), resources=resources)
+    return output

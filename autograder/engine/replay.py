@@ -9,21 +9,21 @@ batch asks for a student's grades and feedback as soon as a worker has run the n
 while the workers go on with the next ones. Each step is what nbgrader's command does:
 
 * ``release``: ``GenerateAssignmentApp`` (``nbgrader generate_assignment ASSIGNMENT --force``);
-* ``prepare``: the first half of what ``nbgrader autograde`` does to a notebook, before it
-  executes it: the course's sanitizing steps (:mod:`autograder.engine.prepare`), whose result
-  is kept as ``WORK_DIR/records/STUDENT.ipynb``, where the student's code cannot reach it; the
-  answer carries its code cells, which a worker then runs. The batch asks for every student's
-  at once, so they are ready while the workers warm up;
+* ``prepare``: the first of the two passes ``nbgrader autograde`` makes over a notebook, its
+  sanitizing pass (:mod:`autograder.engine.prepare`), whose output is kept as
+  ``WORK_DIR/records/STUDENT.ipynb``, where the student's code cannot reach it; the answer
+  carries its code cells, which a worker then runs. The batch asks for every student's at
+  once, so they are ready while the workers warm up;
 * ``autograde``: nbgrader's ``Autograde`` converter with the course's configuration, so every
   rule is nbgrader's: test cells (hidden tests included) restored from the gradebook, deleted
   test cells put back, solution cells kept, known stderr ignored, outputs limited, grades
   saved to the gradebook with late penalties. Two steps differ, and only in where their work
   comes from:
 
-  - sanitizing: the ``prepare`` step already ran the course's sanitizing steps on the
-    submission; ``UsePrepared`` takes the notebook it kept instead of running those steps a
-    second time. ``CheckCellMetadata`` still runs here, as nbgrader runs it. Where the
-    notebook could not be prepared, nbgrader's own steps run and fail it exactly as
+  - sanitizing: the ``prepare`` step already made this pass, with nbgrader's exporter and
+    the course's steps; what it kept is written as the pass's output, in place of making the
+    pass a second time (:func:`~autograder.engine.nbgrader_changes.sanitized_earlier`). Where
+    the notebook could not be prepared, nbgrader's own pass runs and fails it exactly as
     ``nbgrader autograde`` would;
   - execution: ``ReplayExecution`` puts the outputs the worker recorded
     (``WORK_DIR/records/STUDENT.json``) into the cells, in place of ``Execute``.
@@ -51,6 +51,7 @@ from autograder.engine import nbgrader_changes
 nbgrader_changes.skip_unused_imports()
 
 import nbformat  # noqa: E402
+from nbformat import reader  # noqa: E402 - nbformat.read's parsing, without validating what nbgrader just wrote
 from nbgrader.apps.autogradeapp import AutogradeApp  # noqa: E402
 from nbgrader.apps.exportapp import ExportApp  # noqa: E402
 from nbgrader.apps.generateassignmentapp import GenerateAssignmentApp  # noqa: E402
@@ -82,13 +83,6 @@ class FromRecords(NbGraderPreprocessor):
 
     def work(self) -> WorkFolder:
         return WorkFolder(Path(self.work_dir))
-
-
-class UsePrepared(FromRecords):
-    """The notebook as the ``prepare`` step left it, with the course's sanitizing steps."""
-
-    def preprocess(self, nb, resources):
-        return nbformat.read(str(self.work().prepared(resources["nbgrader"]["student"])), as_version=4), resources
 
 
 class ReplayExecution(FromRecords):
@@ -157,32 +151,34 @@ class NbgraderSide:
         nbgrader_changes.remember_markdown()
         nbgrader_changes.quicker_page_markup()
         nbgrader_changes.schema_revision_in_process()
+        nbgrader_changes.notebooks_read_copied_once()
         self.assignment, self.withhold_hidden = assignment, withhold_hidden
         self.work = WorkFolder(Path(work_dir))
         self.app = _app(assignment, work_dir)
+        self.autograde = nbgrader_changes.sanitized_earlier(Autograde, self.work.prepared)
         self.feedback_app: GenerateFeedbackApp | None = None
         self.feedback_converter = None
-        self.sanitizing: list | None = None  # the course's sanitizing steps, made on the first prepare
+        self.sanitizing = None  # nbgrader's exporter for the sanitizing pass, made on the first prepare
         self.frozen = False
 
     def release(self) -> bool:
         return _ran(GenerateAssignmentApp, [self.assignment, "--force"])
 
     def prepare(self, student: str, submitted: str) -> StepDone:
-        """The student's notebook through the course's sanitizing steps, kept for :meth:`grade`;
-        its code cells, or why nbgrader could not prepare it (its own pass in :meth:`grade` then
-        fails the notebook the same way). Asked only once the release is current: the cells are
-        looked up once per notebook (:func:`~autograder.engine.nbgrader_changes.cell_lookups_by_notebook`)."""
+        """The student's notebook through autograde's sanitizing pass, kept for :meth:`grade`; its
+        code cells, or why nbgrader could not prepare it (its own pass in :meth:`grade` then fails
+        the notebook the same way). Asked only once the release is current: the cells are looked
+        up once per notebook (:func:`~autograder.engine.nbgrader_changes.cell_lookups_by_notebook`)."""
         kept = self.work.prepared(student)
         kept.unlink(missing_ok=True)  # an earlier run's: never graded in place of this one
         try:
             if self.sanitizing is None:
-                self.sanitizing = prepare.sanitize_steps(self.app.config)
+                self.sanitizing = prepare.sanitizing_exporter(self.app)
             with nbgrader_changes.cell_lookups_by_notebook():
-                nb = prepare.prepared_notebook(Path(submitted), student, self.app.coursedir.db_url, self.sanitizing,
-                                               self.assignment, Path(submitted).stem)
-            nbformat.write(nb, str(kept))
-            return StepDone(PREPARE, student, cells=code_cells(nb))
+                text = prepare.sanitized(self.sanitizing, Path(submitted), student, self.app.coursedir.db_url,
+                                         self.assignment)
+            kept.write_text(text, encoding="utf-8")
+            return StepDone(PREPARE, student, cells=code_cells(reader.reads(text)))
         except Exception as error:  # noqa: BLE001 - nbgrader's own pass will report it the same way
             kept.unlink(missing_ok=True)
             return StepDone(PREPARE, student, ok=False, problem=f"nbgrader could not prepare the notebook: "
@@ -190,9 +186,7 @@ class NbgraderSide:
 
     def grade(self, student: str) -> bool:
         self.app.coursedir.student_id = student
-        converter = Autograde(coursedir=self.app.coursedir, parent=self.app)
-        converter.sanitize_preprocessors = nbgrader_changes.sanitizing_from(
-            self.work.prepared(student).exists(), list(converter.sanitize_preprocessors), UsePrepared)
+        converter = self.autograde(coursedir=self.app.coursedir, parent=self.app)
         converter.force = True
         try:
             converter.start()
