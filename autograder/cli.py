@@ -134,6 +134,10 @@ def parser() -> argparse.ArgumentParser:
                             "'nbgrader autograde', one notebook at a time, no sandbox")
     grade.add_argument("--workers", type=_positive(int), default=None, metavar="N",
                        help="notebooks graded at once (default: one per core)")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run the notebooks on the Dask cluster whose scheduler is at ADDRESS (e.g. "
+                            "tcp://10.0.0.5:8786), one per thread of its workers; the gradebook, feedback and "
+                            "reports are written here as without it")
     grade.add_argument("--hidden-messages", choices=("shown", "hidden"), default="shown",
                        help="whether the feedback pages and Gradescope's results.json show what failed hidden "
                             "tests said (default: shown; public tests' messages are always shown)")
@@ -238,7 +242,8 @@ def _grade(args) -> int:
     results = grading.grade_folder(args.folder, args.course_dir, args.out, engine=args.engine,
                                    settings=settings, progress=sys.stderr.isatty(), force=args.force,
                                    hidden_messages=args.hidden_messages, assignment=args.assignment,
-                                   timeline=timeline, roster=roster, early=args.early, language=args.language)
+                                   timeline=timeline, roster=roster, early=args.early, language=args.language,
+                                   scheduler=args.scheduler)
     out = (args.out or args.course_dir / "grading")
     # The table wraps to the terminal's width; piped to a file, its lines are whole.
     width = shutil.get_terminal_size((0, 0)).columns or None
@@ -287,7 +292,8 @@ def _start_workers_early(args):
     """For ``grade`` with the kit's workers: their warm process, started before anything else, so
     that it imports torch while this process loads the course's configuration (which imports
     nbgrader). The batch takes it; a command that stops before grading stops it."""
-    if args.command != "grade" or args.engine != "workers" or not (args.course_dir / config.CONFIG_FILE).is_file():
+    if args.command != "grade" or args.engine != "workers" or args.scheduler \
+            or not (args.course_dir / config.CONFIG_FILE).is_file():
         return None
     try:
         check_input(args.folder)  # a batch of nothing stops with its own message, before any process

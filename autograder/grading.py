@@ -49,6 +49,10 @@ KEPT = Text("{count} notebook(s) already graded by an earlier run (use --force t
 GRADING = Text("Grading {count} notebook(s) with {workers} worker(s); each feedback page is written as soon as its "
                "notebook is graded ...",
                "노트북 {count}개를 워커 {workers}개로 채점합니다. 피드백 페이지는 노트북이 채점되는 대로 바로 작성됩니다 ...")
+GRADING_CLUSTER = Text("Grading {count} notebook(s) on the Dask cluster at {address}; each feedback page is written "
+                       "here as soon as its notebook is graded ...",
+                       "노트북 {count}개를 {address}의 Dask 클러스터에서 채점합니다. 피드백 페이지는 노트북이 채점되는 대로 "
+                       "여기에 바로 작성됩니다 ...")
 BAR_LABEL, BAR_UNIT = Text("graded", "채점"), Text("notebook", "노트북")
 REPORTS_STATUS = Text("reports: grades.csv, feedback/, gradescope/, summary.html",
                       "보고서: grades.csv, feedback/, gradescope/, summary.html")
@@ -115,7 +119,7 @@ def _resumable(course: Course, gradable: list[Submission], work: WorkFolder, inp
 def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Settings | None,
                         say: Callable[[str], None], progress: bool, force: bool, hidden_messages: str,
                         alike: _Alike, timeline: Timeline, early: Prestarted | None = None,
-                        language: str = "en") -> list[SubmissionResult]:
+                        language: str = "en", scheduler: str | None = None) -> list[SubmissionResult]:
     """Grade with the kit's warm workers; results in the order of the submissions found.
 
     The workers and nbgrader's side start first, so their start-up overlaps the release check
@@ -129,7 +133,7 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
     settings = settings or config.settings(course.config)
     inputs = grading_inputs(course, settings)
     with batch.Batch(course, settings, work.path, feedback=True,
-                     withhold_hidden=hidden_messages == "hidden", early=early) as run:
+                     withhold_hidden=hidden_messages == "hidden", early=early, scheduler=scheduler) as run:
         timeline.mark("release check")
         current = release_check.is_current(course)
         if current:
@@ -172,7 +176,8 @@ def _grade_with_workers(course: Course, folder: Path, out: Path, settings: Setti
                 work.marker(record.student_id).write_text(json.dumps(
                     {"sha256": _fingerprint(paths[record.student_id], inputs), "record": record.saved()}))
 
-            say(GRADING.in_language(language).format(count=len(todo), workers=settings.workers))
+            say((GRADING_CLUSTER.in_language(language).format(count=len(todo), address=scheduler) if scheduler
+                 else GRADING.in_language(language).format(count=len(todo), workers=settings.workers)))
             bar = tqdm(total=len(todo), unit=BAR_UNIT.in_language(language), desc=BAR_LABEL.in_language(language),
                        disable=not progress, file=sys.stderr)
             # This process mostly waits while the workers grade: the similarity report is written then.
@@ -317,7 +322,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
                  progress: bool = False, force: bool = False, hidden_messages: str = "shown",
                  assignment: str = DEFAULT, timeline: Timeline | None = None,
                  roster: list[lms.RosterStudent] | None = None, early: Prestarted | None = None,
-                 language: str = "en") -> list[SubmissionResult]:
+                 language: str = "en", scheduler: str | None = None) -> list[SubmissionResult]:
     """Grade every entry of ``folder``; write grades.csv, feedback/ and nbgrader's export to ``out_dir``.
 
     ``engine`` is ``"workers"`` (the kit's parallel workers, nbgrader's rules and gradebook) or
@@ -330,6 +335,9 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
     With a ``roster`` (:func:`autograder.lms.read_roster`), Canvas and Moodle gradebook files are written too,
     and roster students with no hand-in and hand-ins not on the roster are listed on the
     summary page (the command line prints them under its table).
+
+    With a ``scheduler`` (a Dask scheduler's address) the kit's workers run on that cluster
+    (:mod:`autograder.engine.cluster`); everything else is done here, as without it.
 
     ``language`` is the TA's: grades.csv's reasons and the summary page speak it. What a student
     reads (feedback pages, Gradescope results) speaks the student's (:attr:`Course.student_language`).
@@ -351,7 +359,7 @@ def grade_folder(folder: Path, course_dir: Path | None = None, out_dir: Path | N
         results = _grade_with_nbgrader(course, folder, out, say, hidden_messages, timeline)
     else:
         results = _grade_with_workers(course, folder, out, settings, say, progress, force, hidden_messages,
-                                      later, timeline, early, language)
+                                      later, timeline, early, language, scheduler)
     missing = reports.missing_protections(results, language)
     if missing:
         say(missing)

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.end_to_end [--n 40] [--workers N] [--runs 3]
     .venv/bin/python -m bench.end_to_end --scale 50,100,200     # the kit alone, growing classes
+    .venv/bin/python -m bench.end_to_end --cluster [--runs 3]   # on a local Dask cluster against the local engine
 
 N generated submissions (the labelled set's correct variations and mistakes in turn, each
 under its own student id) are graded, in each run, in two fresh course directories:
@@ -23,6 +24,12 @@ that both engines gave every test of every submission the same score.
 ``--scale`` grades growing classes with the kit alone and prints, for each, the time, the time
 per notebook and the peak memory of the whole process tree (proportional set size, so pages
 the forked workers share count once): growth should be linear.
+
+``--cluster`` grades the same notebooks with ``grade --scheduler`` on a Dask cluster started on
+this machine (a scheduler and 1, then 2, workers of one thread each, started before the command
+as a course's cluster would be) and with the local engine with as many workers, the two taking
+turns, and prints each one's throughput and the cluster's as a share of the local engine's: the
+cost of distribution.
 
 A script, not a timed test: the machines are shared and noisy; run it when you care.
 """
@@ -155,11 +162,14 @@ def plain_workflow(submissions: list[Submission], course: Course) -> Run:
     return total
 
 
-def kit_command(folder: Path, course: Course, workers: int | None, memory: bool = False) -> Run:
-    """``python -m autograder grade FOLDER`` in a process of its own."""
+def kit_command(folder: Path, course: Course, workers: int | None, memory: bool = False,
+                scheduler: str | None = None) -> Run:
+    """``python -m autograder grade FOLDER`` in a process of its own (on the Dask cluster at ``scheduler``)."""
     command = [sys.executable, "-m", "autograder", "grade", str(folder), "--course-dir", str(course.root)]
     if workers:
         command += ["--workers", str(workers)]
+    if scheduler:
+        command += ["--scheduler", scheduler]
     run, output = _timed(command, course.root, memory=memory)
     work = course.path("grading", "work")
     phases = json.loads((work / "phases.json").read_text())["phases"]
@@ -237,6 +247,33 @@ def scale(sizes: list[int], workers: int | None) -> int:
     return 0
 
 
+def cluster(n: int, runs: int) -> int:
+    """The cluster path against the local engine at the same number of workers."""
+    from autograder.engine.cluster import LocalCluster
+
+    print(f"{'workers':>8}{'local (s)':>12}{'cluster (s)':>13}{'local nb/min':>14}{'cluster nb/min':>16}"
+          f"{'cluster / local':>17}")
+    with tempfile.TemporaryDirectory(prefix="e2e-cluster-") as scratch:
+        scratch = Path(scratch)
+        generated(n, scratch / "submissions")
+        for workers in (1, 2):
+            local, distributed = [], []
+            running = LocalCluster(scratch / f"cluster-{workers}", workers)
+            try:
+                for i in range(runs):
+                    local.append(kit_command(scratch / "submissions", scratch_course(scratch / f"local-{workers}-{i}"),
+                                             workers).wall)
+                    distributed.append(kit_command(scratch / "submissions",
+                                                   scratch_course(scratch / f"cluster-{workers}-{i}"), workers,
+                                                   scheduler=running.address).wall)
+            finally:
+                running.stop()
+            here, there = statistics.median(local), statistics.median(distributed)
+            print(f"{workers:>8}{here:>12.1f}{there:>13.1f}{n / here * 60:>14.1f}{n / there * 60:>16.1f}"
+                  f"{here / there:>17.2f}", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40, help="submissions per run (default 40)")
@@ -244,7 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="runs, the engines taking turns (default 1)")
     parser.add_argument("--kit-only", action="store_true", help="time the kit's command alone (no nbgrader workflow)")
     parser.add_argument("--scale", default=None, help="comma-separated class sizes for the kit alone, e.g. 50,100,200")
+    parser.add_argument("--cluster", action="store_true",
+                        help="the cluster path (grade --scheduler) on a local Dask cluster against the local engine")
     args = parser.parse_args(argv)
+    if args.cluster:
+        return cluster(args.n, args.runs)
     if args.scale:
         return scale([int(size) for size in args.scale.split(",")], args.workers)
     return compare(args.n, args.workers, args.runs, args.kit_only)

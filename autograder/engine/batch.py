@@ -31,7 +31,7 @@ from autograder.engine.config import grading_environment
 from autograder.engine.execution import TRUNCATED, read_cell_runs
 from autograder.engine.pool import Prestarted, WorkerPool
 from autograder.engine.protocol import (AUTOGRADE, EXPORT, FEEDBACK, PREPARE, RELEASE, Job, NbgraderStep, Outcome,
-                                        RunFolder, Settings, StepDone, WorkerStart, WorkFolder)
+                                        RunFolder, Settings, StepDone, WorkerStart, WorkFolder, outermost)
 from autograder.language import Text, as_text
 from autograder.notebooks import code_cells, grade_id, is_autograded_test, read, read_written
 from autograder.submissions import Submission
@@ -49,10 +49,7 @@ def hidden_paths(course: Course, also: tuple[Path, ...] = ()) -> list[str]:
     files, which may lie outside the course directory)."""
     import autograder
 
-    paths = [course.root, Path(autograder.__file__).resolve().parent, *(p for p in also if p.exists())]
-    resolved = sorted({p.resolve() for p in paths})
-    # A path inside another hidden one is covered with it.
-    return [str(p) for p in resolved if not any(other in p.parents for other in resolved)]
+    return outermost([course.root, Path(autograder.__file__).resolve().parent, *(p for p in also if p.exists())])
 
 
 def kept_paths(course: Course) -> list[str]:
@@ -331,7 +328,7 @@ class Batch:
     """
 
     def __init__(self, course: Course, settings: Settings, work: Path, feedback: bool = False,
-                 withhold_hidden: bool = False, early: Prestarted | None = None):
+                 withhold_hidden: bool = False, early: Prestarted | None = None, scheduler: str | None = None):
         if settings.cell_timeout is None:
             settings = replace(settings, cell_timeout=course.config.cell_timeout)
         self.course, self.settings, self.feedback_pages = course, settings, feedback
@@ -345,9 +342,14 @@ class Batch:
                       for _ in range(nbgrader_processes(settings.workers))]
         self.nbgrader = self.sides[0]
         self.side_of: dict[str, _NbgraderSide] = {}
-        self.pool = WorkerPool(settings.workers, worker_start(course),
-                               grading_environment(language=course.config.language), self.folder.worker_logs,
-                               course.root, early).begin()
+        if scheduler:  # the notebooks run on a Dask cluster; all the rest is done here
+            from autograder.engine.cluster import ClusterPool
+
+            self.pool = ClusterPool(scheduler, worker_start(course)).begin()
+        else:
+            self.pool = WorkerPool(settings.workers, worker_start(course),
+                                   grading_environment(language=course.config.language), self.folder.worker_logs,
+                                   course.root, early).begin()
 
     def _step_done(self, done: StepDone) -> None:
         if done.step == AUTOGRADE and done.ok:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import selectors
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -186,6 +188,8 @@ class WorkerPool:
         self.warm: subprocess.Popen | None = None
         self.waiting: list[_Worker] = []
         self.replaced = 0
+        self.idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()  # for run_one
+        self.starting = threading.Lock()
 
     def _spawn(self) -> _Worker:
         self.replaced += 1
@@ -198,6 +202,8 @@ class WorkerPool:
         self.warm, self.workers = _forked_workers(self.size, self.start, self.env, self.cwd,
                                                   self.log_dir / WORKERS_LOG, self.early)
         self.waiting = list(self.workers)
+        for worker in self.workers:
+            self.idle.put(worker)
         return self
 
     def wait_ready(self) -> None:
@@ -226,6 +232,28 @@ class WorkerPool:
     @property
     def worker_rss_mb(self) -> float:
         return max((w.rss_mb for w in self.workers), default=0.0)
+
+    def run_one(self, job: Job) -> Outcome:
+        """``job`` on the next idle worker, waiting for one; how it ended. Safe from several
+        threads at once (a Dask worker's, :mod:`autograder.engine.cluster`), each call taking a
+        worker of its own; a worker that dies is replaced as in :meth:`run`. Not to be mixed
+        with :meth:`run` on the same pool."""
+        with self.starting:
+            self.wait_ready()
+        worker = self.idle.get()
+        try:
+            worker.send(job)
+            line = worker.answers.readline()
+            if line:
+                return Outcome.from_line(line.decode())
+            worker.close()
+            with self.starting:
+                index = self.workers.index(worker)
+                worker = self.workers[index] = self._spawn()
+            return Outcome(id=job.id, worker_lost=True)
+        finally:
+            worker.job = None
+            self.idle.put(worker)
 
     def run(self, jobs: Iterable[Job], on_done: Callable[[Outcome], None]) -> None:
         """Each job to the next idle worker, ``on_done`` called with each outcome. ``jobs`` is

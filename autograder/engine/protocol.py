@@ -26,6 +26,12 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 
+def outermost(paths) -> list[str]:
+    """``paths`` resolved, without those inside another one (a folder covered covers them)."""
+    resolved = sorted({Path(p).resolve() for p in paths})
+    return [str(p) for p in resolved if not any(other in p.parents for other in resolved)]
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -212,6 +218,20 @@ class RunFolder:
     def verdicts(self) -> Path:
         """The grader's verdicts on held-out checks."""
         return self.path / "judge.json"
+
+    def written(self) -> dict[str, str]:
+        """What the channel's reader wrote here, by file name (a run on another machine sends it
+        back with its outcome: :mod:`autograder.engine.cluster`)."""
+        files = (self.cells, self.isolation, self.error, self.problems, self.verdicts)
+        return {f.name: f.read_text(encoding="utf-8") for f in files if f.exists()}
+
+    def write(self, written: dict[str, str]) -> None:
+        """Put back what :meth:`written` gave (only the files a run writes)."""
+        names = {f.name for f in (self.cells, self.isolation, self.error, self.problems, self.verdicts)}
+        self.path.mkdir(parents=True, exist_ok=True)
+        for name, text in written.items():
+            if name in names:
+                (self.path / name).write_text(text, encoding="utf-8")
 
 
 class WorkFolder:

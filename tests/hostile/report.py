@@ -125,20 +125,22 @@ def _zip_class(folder: Path, archive: Path) -> None:
         zipped.writestr(f"class/{BOMB}", b"\0" * (80 * 1024**2))  # 80 MB of nothing, 80 kB zipped
 
 
-def grade_class(workdir: Path, engine: str = "workers", settings=None) -> ClassReport:
+def grade_class(workdir: Path, engine: str = "workers", settings=None, scheduler: str | None = None,
+                only: set[str] | None = None) -> ClassReport:
+    """The class graded (``only`` those hand-ins, with ``scheduler`` on that Dask cluster)."""
     token = secrets.token_hex(8)
     course = scratch_course(workdir / "course")
     folder, out, archive = workdir / "class", workdir / "out", workdir / "class.zip"
     folder.mkdir(parents=True)
     places = {"COURSE": str(course.root), "KIT": str(Path(autograder.__file__).resolve().parent),
               "INPUT": str(archive), "OUT": str(out)}
-    files = build(folder, places, token)
+    files = build(folder, places, token, only)
     _zip_class(folder, archive)
     os.environ[MARK_VARIABLE] = token  # inherited by the batch's processes only: the marked ones
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             results = grading.grade_folder(archive, course.root, out, say=lambda _: None, engine=engine,
-                                           settings=settings)
+                                           settings=settings, scheduler=scheduler)
     finally:
         del os.environ[MARK_VARIABLE]
     by_file = {r.file: r for r in results}
