@@ -84,6 +84,11 @@ def test_the_examples_graded_on_the_cluster_score_as_on_one_machine(cluster, gra
     # The feedback pages are written on the TA's machine, one per graded student.
     assert sorted(p.stem for p in course.path("grading", "feedback").glob("*.html")) == \
         sorted(s for s, (status, *_) in alone.items() if status == "graded")
+    # A second run resumes: what the first graded is kept, nothing is sent to the cluster again.
+    code, again = _grade(EXAMPLES, "--course-dir", course.root, "--scheduler", cluster.address)
+    assert code == 0 and "5 notebook(s) already graded by an earlier run" in again, again
+    assert "on the Dask cluster" not in again
+    assert _rows(course.path("grading", "grades.csv")) == alone
 
 
 def test_a_worker_killed_mid_batch_costs_no_hand_in(tmp_path, graded_examples):
