@@ -17,7 +17,7 @@ from autograder.assignments import DEFAULT
 from autograder.course import Course, NbgraderFailed, kit_root
 from autograder.engine import config
 from autograder.engine.manifest import ManifestProblem
-from autograder.engine.protocol import Settings
+from autograder.engine.protocol import ClusterUnreachable, Settings
 from autograder.language import DEFAULT as DEFAULT_LANGUAGE
 from autograder.language import LANGUAGES, Text
 from autograder.submissions import NotSubmissions, check_input, path_problem
@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(STOPPED, file=sys.stderr)
         return 130
-    except (NbgraderFailed, NotSubmissions, ManifestProblem, lms.RosterProblem) as error:
+    except (NbgraderFailed, NotSubmissions, ManifestProblem, lms.RosterProblem, ClusterUnreachable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:

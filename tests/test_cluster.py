@@ -132,3 +132,17 @@ def test_hidden_files_stay_unreadable_on_every_worker(cluster, tmp_path):
     assert report.secrets_read == []
     assert report.result_of("amara").score == report.result_of("amara").max_score
     assert report.left_running == []
+
+
+def test_an_address_where_no_scheduler_answers_is_refused_with_the_fix(tmp_path, monkeypatch, capsys):
+    from autograder.engine import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 2)
+    course = scratch_course(tmp_path / "course")
+    assert cli.main(["grade", str(EXAMPLES), "--course-dir", str(course.root), "--scheduler",
+                     "tcp://127.0.0.1:9"]) == 1
+    said = capsys.readouterr().err
+    assert "error: no Dask scheduler answered at tcp://127.0.0.1:9 within 2 s" in said, said
+    assert "Start one (`dask scheduler`" in said and "or grade without --scheduler" in said
+    assert "Traceback" not in said
+    assert not course.path("grading", "grades.csv").exists()  # no report of a batch that did not run

@@ -345,7 +345,12 @@ class Batch:
         if scheduler:  # the notebooks run on a Dask cluster; all the rest is done here
             from autograder.engine.cluster import ClusterPool
 
-            self.pool = ClusterPool(scheduler, worker_start(course)).begin()
+            try:
+                self.pool = ClusterPool(scheduler, worker_start(course)).begin()
+            except BaseException:
+                for side in self.sides:
+                    side.finish()
+                raise
         else:
             self.pool = WorkerPool(settings.workers, worker_start(course),
                                    grading_environment(language=course.config.language), self.folder.worker_logs,

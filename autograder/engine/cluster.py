@@ -42,7 +42,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.engine.config import grading_environment
 from autograder.engine.pool import WorkerPool
-from autograder.engine.protocol import Job, Outcome, RunFolder, WorkerStart, outermost
+from autograder.engine.protocol import ClusterUnreachable, Job, Outcome, RunFolder, WorkerStart, outermost
 
 PLUGIN = "homework-kit-pool"
 CLUSTER_START_TIMEOUT = 120
@@ -117,7 +117,13 @@ class ClusterPool:
     def begin(self) -> "ClusterPool":
         from distributed import Client
 
-        self.client = Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        try:
+            self.client = Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, ValueError, TypeError) as error:  # refused, timed out, or not an address at all
+            raise ClusterUnreachable(
+                f"no Dask scheduler answered at {self.address} within {CONNECT_TIMEOUT} s ({error}). Start one "
+                f"(`dask scheduler`, with workers: see the README's \"On a Dask cluster\") and give its address, "
+                f"e.g. tcp://10.0.0.5:8786, or grade without --scheduler.") from None
         # Each worker, those that join later included, starts its warm pool now.
         self.client.register_plugin(KitPool(self.start), name=PLUGIN)
         return self

@@ -26,6 +26,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 
+class ClusterUnreachable(RuntimeError):
+    """No Dask scheduler answered at ``grade --scheduler``'s address (the batch's problem, said
+    before any work; raised by :mod:`autograder.engine.cluster`)."""
+
+
 def outermost(paths) -> list[str]:
     """``paths`` resolved, without those inside another one (a folder covered covers them)."""
     resolved = sorted({Path(p).resolve() for p in paths})
